@@ -1,0 +1,383 @@
+/**
+ * A connection matches requests to responses over one byte stream (a Unix socket or a socket pair).
+ *
+ * Unlike lsm's transport it is fully duplex: any number of requests may be in flight and answers arrive in any
+ * order; every call has a deadline and an AbortSignal; when the stream dies every pending call fails at once
+ * with TRANSPORT_COMMUNICATION naming the cause. Either side may serve requests (`onRequest`) and send
+ * notifications. It knows nothing of volumes: methods and params are opaque here.
+ */
+import type { Duplex } from 'node:stream';
+import { ErrorNumber, LsmError } from '@openlsm/core';
+import { decodeBody, encodeBody } from './codec.js';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameReader } from './frame.js';
+import {
+  CANCEL_NOTIFICATION, classify, type ErrorObject, type MessageId, type NotificationMessage, type RequestMessage,
+} from './messages.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface CallOptions {
+  /** Deadline for this call; the connection's default applies when omitted. 0 disables the deadline. */
+  timeoutMs?: number | undefined;
+  /** Aborting fails the call at once with TIMEOUT and tells the peer to stop. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface RequestContext {
+  readonly id: MessageId;
+  readonly method: string;
+  /** Aborted when the caller cancels the request or the connection closes. */
+  readonly signal: AbortSignal;
+  /** Sends a notification to the caller (job progress). */
+  notify(method: string, params: Record<string, unknown>): void;
+}
+
+export type RequestHandler = (method: string, params: Record<string, unknown>, ctx: RequestContext) => unknown;
+export type NotificationHandler = (method: string, params: Record<string, unknown>) => void;
+
+export interface ConnectionOptions {
+  /** Largest frame body accepted or sent (default 64 MiB). */
+  maxFrameBytes?: number;
+  /** Default deadline of `request()` (default 30 s). */
+  timeoutMs?: number;
+  /** Who is at the other end, for error messages: `plugin "sim"`. */
+  peerName?: string;
+  onRequest?: RequestHandler;
+  onNotification?: NotificationHandler;
+  /**
+   * Explains an unexpected close (for example the plugin process's exit status). Called once when the stream
+   * ends without `close()`; it should settle quickly (the caller bounds its own wait).
+   */
+  closeReason?: () => Promise<string | undefined> | string | undefined;
+}
+
+interface PendingCall {
+  method: string;
+  resolve(value: unknown): void;
+  reject(err: LsmError): void;
+  cleanup(): void;
+}
+
+export class Connection {
+  readonly #stream: Duplex;
+  readonly #reader: FrameReader;
+  readonly #maxFrameBytes: number;
+  readonly #timeoutMs: number;
+  readonly #peerName: string;
+  readonly #closeReason: ConnectionOptions['closeReason'];
+  #onRequest: RequestHandler | undefined;
+  #onNotification: NotificationHandler | undefined;
+  readonly #pending = new Map<MessageId, PendingCall>();
+  readonly #serving = new Map<MessageId, AbortController>();
+  #nextId = 1;
+  #corked = false;
+  #closing = false;
+  #closedError: LsmError | undefined;
+  /** A protocol violation that made us close; reported instead of a plain "closed". */
+  #fatal: LsmError | undefined;
+  /** The OS error that ended the stream (ECONNRESET, EPIPE), if any. */
+  #streamError: string | undefined;
+  readonly closed: Promise<void>;
+  #markClosed!: () => void;
+
+  constructor(stream: Duplex, options: ConnectionOptions = {}) {
+    this.#stream = stream;
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#reader = new FrameReader(this.#maxFrameBytes);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#peerName = options.peerName ?? 'peer';
+    this.#closeReason = options.closeReason;
+    this.#onRequest = options.onRequest;
+    this.#onNotification = options.onNotification;
+    this.closed = new Promise((resolve) => { this.#markClosed = resolve; });
+    stream.on('data', (chunk: Buffer) => this.#onData(chunk));
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.#streamError ??= err.code ?? err.message;
+    });
+    stream.on('close', () => { void this.#onClose(); });
+    // A half-closed peer will send nothing more; finish our side too so 'close' follows.
+    stream.on('end', () => { stream.end(); });
+  }
+
+  get peerName(): string {
+    return this.#peerName;
+  }
+
+  /** Calls in flight. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  get isClosed(): boolean {
+    return this.#closedError !== undefined || this.#closing;
+  }
+
+  onRequest(handler: RequestHandler): void {
+    this.#onRequest = handler;
+  }
+
+  onNotification(handler: NotificationHandler): void {
+    this.#onNotification = handler;
+  }
+
+  /**
+   * Sends a request and resolves with its result, or rejects with an LsmError: the peer's error, TIMEOUT at
+   * the deadline or on abort, TRANSPORT_COMMUNICATION when the connection dies first.
+   */
+  request(method: string, params: Record<string, unknown>, options: CallOptions = {}): Promise<unknown> {
+    if (this.#closedError) return Promise.reject(this.#closedError);
+    if (this.#closing) return Promise.reject(this.#notOpen());
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(this.#abortError(method, signal));
+    const id = this.#nextId++;
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(encodeBody({ id, method, params }), this.#maxFrameBytes);
+    } catch (err) {
+      return Promise.reject(err instanceof LsmError ? err : new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `Cannot encode the params of "${method}": ${(err as Error).message}`));
+    }
+    return new Promise((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = (err: LsmError) => {
+        if (!this.#pending.delete(id)) return;
+        call.cleanup();
+        this.#sendNotification(CANCEL_NOTIFICATION, { id });
+        reject(err);
+      };
+      const onAbort = () => giveUp(this.#abortError(method, signal as AbortSignal));
+      const call: PendingCall = {
+        method,
+        resolve,
+        reject,
+        cleanup: () => {
+          if (timer) clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => giveUp(new LsmError(ErrorNumber.TIMEOUT, `${this.#peerName} did not answer "${method}" within ${timeoutMs} ms`)), timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, call);
+      this.#write(frame);
+    });
+  }
+
+  /** Sends a notification (no answer). Silently dropped once the connection is closed. */
+  notify(method: string, params: Record<string, unknown>): void {
+    this.#sendNotification(method, params);
+  }
+
+  /** Ends the stream after pending writes; pending calls fail with TRANSPORT_COMMUNICATION. */
+  close(): Promise<void> {
+    if (!this.#closing && !this.#closedError) {
+      this.#closing = true;
+      this.#stream.end();
+    }
+    return this.closed;
+  }
+
+  /** Closes at once, failing pending calls with `reason`. */
+  destroy(reason?: LsmError): void {
+    if (reason) this.#fatal ??= reason;
+    this.#closing = true;
+    this.#stream.destroy();
+  }
+
+  #notOpen(): LsmError {
+    return new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, `Connection to ${this.#peerName} is closed`);
+  }
+
+  #abortError(method: string, signal: AbortSignal): LsmError {
+    const reason = signal.reason as { name?: string } | undefined;
+    const why = reason?.name === 'TimeoutError' ? 'timed out (caller\'s deadline)' : 'was aborted by the caller';
+    return new LsmError(ErrorNumber.TIMEOUT, `Call "${method}" to ${this.#peerName} ${why}`);
+  }
+
+  #sendNotification(method: string, params: Record<string, unknown>): void {
+    if (this.#closedError || this.#stream.destroyed || !this.#stream.writable) return;
+    try {
+      this.#write(encodeFrame(encodeBody({ method, params }), this.#maxFrameBytes));
+    } catch {
+      // A notification that cannot be encoded is dropped: it carries no answer anyone waits for.
+    }
+  }
+
+  /** Writes a frame; frames written in the same tick go out in one system call (cork/uncork). */
+  #write(frame: Buffer): void {
+    const stream = this.#stream;
+    if (stream.destroyed || !stream.writable) return;
+    if (!this.#corked) {
+      this.#corked = true;
+      stream.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        stream.uncork();
+      });
+    }
+    stream.write(frame);
+  }
+
+  #onData(chunk: Buffer): void {
+    let bodies: Buffer[];
+    try {
+      bodies = this.#reader.push(chunk);
+    } catch (err) {
+      this.#protocolError(err as LsmError);
+      return;
+    }
+    for (const body of bodies) {
+      let value: unknown;
+      try {
+        value = decodeBody(body);
+      } catch (err) {
+        this.#protocolError(new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `${this.#peerName} sent a frame that is not valid MessagePack: ${(err as Error).message}`));
+        return;
+      }
+      this.#dispatch(value);
+      if (this.#fatal) return;
+    }
+  }
+
+  /** Tells the peer why (best effort), then drops the connection: a byte stream cannot resynchronise. */
+  #protocolError(err: LsmError): void {
+    if (this.#fatal) return;
+    this.#fatal = err;
+    try {
+      this.#stream.end(encodeFrame(encodeBody({ id: null, error: { code: err.code, message: err.message, data: null } })));
+    } catch {
+      // nothing more to tell
+    }
+    this.#closing = true;
+    // Do not wait for a hostile peer to read our goodbye.
+    setTimeout(() => this.#stream.destroy(), 100).unref();
+  }
+
+  #dispatch(value: unknown): void {
+    const c = classify(value);
+    switch (c.kind) {
+      case 'response': {
+        const { id, error } = c.message;
+        if (id === null) {
+          // The peer is closing on a protocol error it found in what we sent.
+          if (error) this.#fatal ??= new LsmError(error.code, `${this.#peerName} closed the connection: ${error.message}`, error.data);
+          return;
+        }
+        const call = this.#pending.get(id);
+        if (!call) return; // answer to a call we already gave up on
+        this.#pending.delete(id);
+        call.cleanup();
+        if (error) call.reject(new LsmError(error.code, error.message, error.data));
+        else call.resolve(c.message.result);
+        return;
+      }
+      case 'request':
+        this.#serve(c.message);
+        return;
+      case 'notification':
+        this.#onNotice(c.message);
+        return;
+      case 'invalid':
+        if (c.id !== null) {
+          this.#respondError(c.id, { code: ErrorNumber.TRANSPORT_SERIALIZATION, message: `Malformed message: ${c.reason}`, data: null });
+        } else {
+          this.#protocolError(new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `${this.#peerName} sent a malformed message: ${c.reason}`));
+        }
+        return;
+    }
+  }
+
+  #onNotice(message: NotificationMessage): void {
+    if (message.method === CANCEL_NOTIFICATION) {
+      const id = message.params.id;
+      if (typeof id === 'number' || typeof id === 'string') this.#serving.get(id)?.abort();
+      return;
+    }
+    try {
+      this.#onNotification?.(message.method, message.params);
+    } catch {
+      // A failing listener must not take the connection down.
+    }
+  }
+
+  #serve(request: RequestMessage): void {
+    const { id, method, params } = request;
+    const handler = this.#onRequest;
+    if (!handler) {
+      this.#respondError(id, { code: ErrorNumber.NO_SUPPORT, message: `Unsupported operation "${method.slice(0, 64)}"`, data: null });
+      return;
+    }
+    if (this.#serving.has(id)) {
+      this.#respondError(id, { code: ErrorNumber.TRANSPORT_INVALID_ARG, message: `Request id ${String(id)} is already in use`, data: null });
+      return;
+    }
+    const controller = new AbortController();
+    this.#serving.set(id, controller);
+    const ctx: RequestContext = {
+      id,
+      method,
+      signal: controller.signal,
+      notify: (m, p) => this.#sendNotification(m, p),
+    };
+    let outcome: unknown;
+    try {
+      outcome = handler(method, params, ctx);
+    } catch (err) {
+      this.#finish(id, undefined, err);
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome.then((result) => this.#finish(id, result, undefined), (err: unknown) => this.#finish(id, undefined, err));
+    } else {
+      this.#finish(id, outcome, undefined);
+    }
+  }
+
+  #finish(id: MessageId, result: unknown, err: unknown): void {
+    this.#serving.delete(id);
+    if (err !== undefined) {
+      const lsm = err instanceof LsmError ? err : new LsmError(ErrorNumber.PLUGIN_BUG, `Unexpected error: ${(err as Error)?.message ?? String(err)}`);
+      this.#respondError(id, { code: lsm.code, message: lsm.message, data: lsm.data });
+      return;
+    }
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(encodeBody({ id, result: result ?? null }), this.#maxFrameBytes);
+    } catch (e) {
+      const lsm = e instanceof LsmError ? e : new LsmError(ErrorNumber.PLUGIN_BUG, `Result could not be encoded: ${(e as Error).message}`);
+      this.#respondError(id, { code: lsm.code, message: lsm.message, data: null });
+      return;
+    }
+    this.#write(frame);
+  }
+
+  #respondError(id: MessageId, error: ErrorObject): void {
+    this.#write(encodeFrame(encodeBody({ id, error })));
+  }
+
+  async #onClose(): Promise<void> {
+    for (const controller of this.#serving.values()) controller.abort();
+    this.#serving.clear();
+    let err = this.#fatal;
+    if (!err) {
+      let detail: string | undefined;
+      if (!this.#closing && this.#closeReason) {
+        try { detail = await this.#closeReason(); } catch { detail = undefined; }
+      }
+      if (!detail && this.#streamError) detail = this.#streamError;
+      err = new LsmError(
+        ErrorNumber.TRANSPORT_COMMUNICATION,
+        this.#closing && !detail ? `Connection to ${this.#peerName} is closed` : `Connection to ${this.#peerName} lost: ${detail ?? 'closed by the peer'}`,
+      );
+    }
+    this.#closedError = err;
+    const calls = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const call of calls) {
+      call.cleanup();
+      call.reject(err);
+    }
+    this.#markClosed();
+  }
+}

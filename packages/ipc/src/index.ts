@@ -1,0 +1,5 @@
+export * from './codec.js';
+export * from './frame.js';
+export * from './messages.js';
+export * from './connection.js';
+export * from './transport.js';
