@@ -1,1 +1,4 @@
-export {};
+export * from './client.js';
+export * from './locate.js';
+export * from './embedded.js';
+export * from './plugins.js';

@@ -4,3 +4,8 @@ export * from './capabilities.js';
 export * from './schema.js';
 export * from './model.js';
 export * from './rpc.js';
+export * from './uri.js';
+export * from './size.js';
+export * from './initiator.js';
+export * from './vpd83.js';
+export * from './names.js';

@@ -154,7 +154,7 @@ export function normalizeInitiator(id: string, type?: number): NormalizedInitiat
   if (type !== undefined && c.type !== type) {
     throw new LsmError(
       ErrorNumber.INVALID_ARGUMENT,
-      `${shown} is a ${typeName(c.type)}, but initiator type ${type} (${typeName(type)}) was given`,
+      `${shown} is ${c.type === WWPN ? 'a' : 'an'} ${typeName(c.type)}, but initiator type ${type} (${typeName(type)}) was given`,
     );
   }
   return c;

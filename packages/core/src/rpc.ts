@@ -16,14 +16,17 @@ import {
 /** How a method reports completion: `pair` answers `[job_id, item]`, `id` answers `job_id` or null. */
 export type JobKind = 'pair' | 'id';
 
-export interface MethodDescriptor<P extends Shape = Shape, R = unknown, I = unknown> {
+/** `volume_create` -> `volumeCreate`, at the type level. */
+export type CamelCase<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+
+export interface MethodDescriptor<P extends Shape = Shape, R = unknown, I = unknown, W extends string = string, J extends JobKind | undefined = JobKind | undefined> {
   /** lsm's wire name, e.g. `volume_create`. */
-  readonly method: string;
+  readonly method: W;
   /** The TypeScript name of the plugin and client method, e.g. `volumeCreate`. */
-  readonly name: string;
+  readonly name: CamelCase<W>;
   readonly params: RecordSchema<OutputOf<P & { flags: Schema<number> }>>;
   readonly result: Schema<R>;
-  readonly job?: JobKind;
+  readonly job?: J;
   /** For `pair` jobs: the schema of the item a completed job yields. */
   readonly jobItem?: Schema<I>;
   /** Listing methods: the search keys lsm allows. */
@@ -40,24 +43,27 @@ export type ParamsOf<D> = D extends MethodDescriptor<infer P> ? InputOf<P & { fl
 export type ParsedParamsOf<D> = D extends MethodDescriptor<infer P> ? OutputOf<P & { flags: Schema<number> }> : never;
 export type ResultOf<D> = D extends MethodDescriptor<Shape, infer R> ? R : never;
 export type JobItemOf<D> = D extends MethodDescriptor<Shape, unknown, infer I> ? I : never;
+/** What awaiting a method yields: the item of a `pair` job, nothing for an `id` job, else the result. */
+export type JobKindOf<D> = D extends MethodDescriptor<Shape, unknown, unknown, string, infer J> ? J : never;
+export type AwaitedResultOf<D> = [JobKindOf<D>] extends ['pair'] ? JobItemOf<D> : [JobKindOf<D>] extends ['id'] ? void : ResultOf<D>;
 
 const flags = optional(int, 0);
 
-function camel(wire: string): string {
-  return wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+function camel<W extends string>(wire: W): CamelCase<W> {
+  return wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) as CamelCase<W>;
 }
 
-interface Extra<I> {
-  job?: JobKind;
+interface Extra<I, J extends JobKind | undefined> {
+  job?: J;
   jobItem?: Schema<I>;
   searchKeys?: readonly string[];
   capabilities?: readonly number[];
   beforeRegister?: boolean;
 }
 
-function method<const P extends Shape, R, I = never>(
-  wire: string, params: P, result: Schema<R>, extra: Extra<I> = {},
-): MethodDescriptor<P, R, I> {
+function method<const W extends string, const P extends Shape, R, I = never, const J extends JobKind | undefined = undefined>(
+  wire: W, params: P, result: Schema<R>, extra: Extra<I, J> = {},
+): MethodDescriptor<P, R, I, W, J> {
   const descriptor = {
     method: wire,
     name: camel(wire),

@@ -12,8 +12,9 @@
  * | `K M G T P E`                    | 2^10 ... 2^60     |
  *
  * The result is truncated toward zero to whole bytes. Unlike lsmcli (which multiplies a float), the math is
- * exact: `1.1GB` is 1100000000, `2EiB` is 2305843009213693952. No leading/trailing blanks around the whole
- * text are accepted (lsmcli's regex does not accept them either).
+ * exact: `1.1GB` is 1100000000, `0.29KB` is 290 (float math gives 289), `2EiB` is 2305843009213693952.
+ * Blanks are accepted only between the number and the unit (so `'100 '` is 100 bytes); leading blanks and
+ * blanks after the unit are rejected, as by lsmcli's anchored regex.
  */
 
 import { ErrorNumber, LsmError } from './errors.js';

@@ -42,6 +42,9 @@ export interface LsmUri {
 /** URIs longer than this are rejected before parsing. */
 export const MAX_URI_LENGTH = 65536;
 
+/** lsmd's limit on a plugin (socket) name. */
+export const MAX_PLUGIN_NAME_LENGTH = 127;
+
 const SCHEME_RE = /^[a-z][a-z0-9_-]*(\+ssl)?$/i;
 // C0 controls, DEL, C1 controls and the two Unicode line separators.
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -150,6 +153,9 @@ export function parseUri(uri: string): LsmUri {
   const scheme = schemeText.toLowerCase();
   const ssl = scheme.endsWith('+ssl');
   const plugin = ssl ? scheme.slice(0, -4) : scheme;
+  if (plugin.length > MAX_PLUGIN_NAME_LENGTH) {
+    throw invalid(uri, `plugin name longer than ${MAX_PLUGIN_NAME_LENGTH} characters`);
+  }
 
   const rest = uri.slice(sep + 3);
   if (rest.includes('#')) throw invalid(uri, 'a "#" fragment is not allowed (percent-encode "#" as %23)');

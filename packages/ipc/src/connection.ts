@@ -51,6 +51,11 @@ export interface ConnectionOptions {
   closeReason?: () => Promise<string | undefined> | string | undefined;
 }
 
+interface ServedRequest {
+  controller: AbortController | undefined;
+  cancelled: boolean;
+}
+
 interface PendingCall {
   method: string;
   resolve(value: unknown): void;
@@ -68,7 +73,8 @@ export class Connection {
   #onRequest: RequestHandler | undefined;
   #onNotification: NotificationHandler | undefined;
   readonly #pending = new Map<MessageId, PendingCall>();
-  readonly #serving = new Map<MessageId, AbortController>();
+  /** Requests being served; the controller is created only if the handler asks for a signal. */
+  readonly #serving = new Map<MessageId, ServedRequest>();
   #nextId = 1;
   #corked = false;
   #closing = false;
@@ -291,7 +297,13 @@ export class Connection {
   #onNotice(message: NotificationMessage): void {
     if (message.method === CANCEL_NOTIFICATION) {
       const id = message.params.id;
-      if (typeof id === 'number' || typeof id === 'string') this.#serving.get(id)?.abort();
+      if (typeof id === 'number' || typeof id === 'string') {
+        const served = this.#serving.get(id);
+        if (served) {
+          served.cancelled = true;
+          served.controller?.abort();
+        }
+      }
       return;
     }
     try {
@@ -312,13 +324,22 @@ export class Connection {
       this.#respondError(id, { code: ErrorNumber.TRANSPORT_INVALID_ARG, message: `Request id ${String(id)} is already in use`, data: null });
       return;
     }
-    const controller = new AbortController();
-    this.#serving.set(id, controller);
+    // AbortController and EventTarget cost microseconds each; most handlers never look at the signal, so it is
+    // made on first use.
+    const served: ServedRequest = { controller: undefined, cancelled: false };
+    this.#serving.set(id, served);
+    const notify = (m: string, p: Record<string, unknown>) => this.#sendNotification(m, p);
     const ctx: RequestContext = {
       id,
       method,
-      signal: controller.signal,
-      notify: (m, p) => this.#sendNotification(m, p),
+      get signal() {
+        if (!served.controller) {
+          served.controller = new AbortController();
+          if (served.cancelled) served.controller.abort();
+        }
+        return served.controller.signal;
+      },
+      notify,
     };
     let outcome: unknown;
     try {
@@ -357,7 +378,10 @@ export class Connection {
   }
 
   async #onClose(): Promise<void> {
-    for (const controller of this.#serving.values()) controller.abort();
+    for (const served of this.#serving.values()) {
+      served.cancelled = true;
+      served.controller?.abort();
+    }
     this.#serving.clear();
     let err = this.#fatal;
     if (!err) {

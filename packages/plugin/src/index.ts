@@ -1,1 +1,4 @@
-export {};
+export * from './plugin.js';
+export * from './jobs.js';
+export * from './search.js';
+export * from './runner.js';

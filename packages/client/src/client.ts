@@ -1,0 +1,269 @@
+/**
+ * The openlsm client SDK: one connection to one plugin, one typed async method per lsm RPC.
+ *
+ * ```ts
+ * import { Client } from '@openlsm/client';
+ * const client = await Client.connect('sim://');
+ * const [pool] = await client.pools({ search_key: 'id', search_value: 'POOL_ID_00004' });
+ * const volume = await client.volumeCreate({ pool, volume_name: 'vol1', size_bytes: 10n << 30n },
+ *   { onProgress: (pct) => console.error(`${pct}%`) });
+ * await client.close();
+ * ```
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import {
+  allMethods, type AnyMethod, type AwaitedResultOf, ErrorNumber, JobStatus, JobStatusGet, JobFree, LsmError,
+  type ParamsOf, parseUri, PluginRegister, PluginUnregister, type ResultOf,
+} from '@openlsm/core';
+import { type CallOptions, connectUnix, Connection, DEFAULT_TIMEOUT_MS } from '@openlsm/ipc';
+import { spawnPlugin, type EmbeddedPlugin } from './embedded.js';
+import { findPluginExecutable, pluginDirectories, socketDirectory } from './locate.js';
+
+/** Notification a plugin sends while a job runs (see the plugin kit's runner). */
+const JOB_PROGRESS = 'job_progress';
+
+export interface ConnectOptions {
+  /** The array's password; sent in `plugin_register`, never logged. */
+  password?: string | null;
+  /** Deadline of every call and the plugin's timeout (default 30,000 ms). */
+  timeoutMs?: number;
+  /** Aborts connecting. */
+  signal?: AbortSignal;
+  /** `auto` (default): the daemon's socket when one listens, else embedded. */
+  mode?: 'auto' | 'daemon' | 'embedded';
+  /** Environment used to find sockets and plugins and passed to an embedded plugin (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  maxFrameBytes?: number;
+}
+
+export interface InvokeOptions extends CallOptions {
+  /** Called with the percentage while a job runs. */
+  onProgress?: (percent: number, jobId: string) => void;
+  /** Longest wait between `job_status` polls when the plugin pushes no progress (default 500 ms). */
+  pollIntervalMs?: number;
+}
+
+type ArgsOf<D> = Record<string, never> extends ParamsOf<D>
+  ? [params?: ParamsOf<D>, options?: InvokeOptions]
+  : [params: ParamsOf<D>, options?: InvokeOptions];
+
+/** Methods the session manages itself (`connect`, `close`) are not exposed as calls. */
+type SessionMethod = typeof PluginRegister | typeof PluginUnregister;
+
+/**
+ * One method per lsm RPC, named after it in camelCase (`volume_create` -> `volumeCreate`), taking lsm's named
+ * params. Asynchronous operations resolve when their job completes, with the job's item; see
+ * `call()` to start a job without waiting.
+ */
+export type ClientApi = {
+  [D in Exclude<AnyMethod, SessionMethod> as D['name']]: (...args: ArgsOf<D>) => Promise<AwaitedResultOf<D>>;
+};
+
+type ProgressListener = (status: number, percent: number) => void;
+
+export interface Client extends ClientApi {}
+
+export class Client {
+  readonly uri: string;
+  /** How this client reaches its plugin. */
+  readonly transport: 'daemon' | 'embedded';
+  readonly timeoutMs: number;
+  readonly #connection: Connection;
+  readonly #embedded: EmbeddedPlugin | undefined;
+  readonly #progress = new Map<string, Set<ProgressListener>>();
+  #closed = false;
+
+  private constructor(uri: string, transport: 'daemon' | 'embedded', connection: Connection, timeoutMs: number, embedded?: EmbeddedPlugin) {
+    this.uri = uri;
+    this.transport = transport;
+    this.timeoutMs = timeoutMs;
+    this.#connection = connection;
+    this.#embedded = embedded;
+    connection.onNotification((method, params) => {
+      if (method !== JOB_PROGRESS || typeof params.job_id !== 'string') return;
+      const listeners = this.#progress.get(params.job_id);
+      if (!listeners) return;
+      const status = typeof params.status === 'number' ? params.status : JobStatus.INPROGRESS;
+      const percent = typeof params.percent === 'number' ? params.percent : 0;
+      for (const l of listeners) l(status, percent);
+    });
+  }
+
+  /**
+   * Connects to the plugin named by the URI's scheme and registers a session.
+   *
+   * ```ts
+   * const client = await Client.connect('targetd+ssl://admin@array:18700', { password, timeoutMs: 10_000 });
+   * ```
+   * Fails with INVALID_ARGUMENT for a malformed URI, PLUGIN_NOT_EXIST when no daemon socket or executable
+   * exists for the scheme, and with the plugin's own error (PLUGIN_AUTH_FAILED, NETWORK_*) from registration.
+   */
+  static async connect(uri: string, options: ConnectOptions = {}): Promise<Client> {
+    const parsed = parseUri(uri);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `timeoutMs must be a positive integer, got ${String(timeoutMs)}`);
+    }
+    const env = options.env ?? process.env;
+    const mode = options.mode ?? 'auto';
+    const socketPath = path.join(socketDirectory(env), parsed.plugin);
+    let connection: Connection;
+    let client: Client;
+    const connectionOptions = {
+      timeoutMs,
+      ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
+    };
+    if (mode !== 'embedded' && existsSync(socketPath)) {
+      const socket = await connectUnix(socketPath, options.signal);
+      connection = new Connection(socket, { ...connectionOptions, peerName: `plug-in "${parsed.plugin}" (daemon socket ${socketPath})` });
+      client = new Client(uri, 'daemon', connection, timeoutMs);
+    } else if (mode === 'daemon') {
+      throw new LsmError(ErrorNumber.PLUGIN_NOT_EXIST, `Plug-in ${socketPath} not found!`);
+    } else {
+      const executable = findPluginExecutable(parsed.plugin, env);
+      if (!executable) {
+        throw new LsmError(
+          ErrorNumber.PLUGIN_NOT_EXIST,
+          `Plug-in "${parsed.plugin}" not found: no daemon socket ${socketPath} and no ${parsed.plugin}_lsmplugin in ${pluginDirectories(env).join(', ') || '(no plugin directories)'}`,
+        );
+      }
+      const embedded = await spawnPlugin(executable, env);
+      connection = new Connection(embedded.socket, {
+        ...connectionOptions,
+        peerName: `plug-in "${parsed.plugin}"`,
+        closeReason: () => embedded.exitDescription(50),
+      });
+      client = new Client(uri, 'embedded', connection, timeoutMs, embedded);
+    }
+    try {
+      await client.call(PluginRegister, { uri, password: options.password ?? null, timeout: timeoutMs }, { signal: options.signal });
+    } catch (err) {
+      await client.#shutdown();
+      throw err;
+    }
+    return client;
+  }
+
+  /**
+   * Sends one RPC and returns lsm's raw answer, validated: for asynchronous methods that is `[jobId, item]` or
+   * `jobId`, without waiting. Use it to start a job and leave it running (`lsmcli -b`).
+   *
+   * ```ts
+   * const [jobId] = await client.call(VolumeDelete, { volume });   // returns at once
+   * ```
+   */
+  async call<D extends AnyMethod>(descriptor: D, ...[params, options]: ArgsOf<D>): Promise<ResultOf<D>> {
+    if (this.#closed) throw new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'The client is closed');
+    const full = descriptor.params.parse(params ?? {}, '') as Record<string, unknown>;
+    if (descriptor.searchKeys && full.search_key !== null && !descriptor.searchKeys.includes(full.search_key as string)) {
+      throw new LsmError(ErrorNumber.UNSUPPORTED_SEARCH_KEY, `Search key "${String(full.search_key).slice(0, 64)}" is not supported by "${descriptor.method}"; valid keys: ${descriptor.searchKeys.join(', ')}`);
+    }
+    const raw = await this.#connection.request(descriptor.method, full, {
+      timeoutMs: options?.timeoutMs ?? this.timeoutMs,
+      signal: options?.signal,
+    });
+    try {
+      return descriptor.result.parse(raw, 'result') as ResultOf<D>;
+    } catch (err) {
+      throw new LsmError(ErrorNumber.PLUGIN_BUG, `Plug-in answered "${descriptor.method}" with an invalid result: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Waits for a job to finish, reporting progress, and frees it. Resolves with the job's item (or null);
+   * rejects with the job's error. Works for jobs started by another process.
+   *
+   * ```ts
+   * const volume = await client.waitJob('JOB_ID_00001', { onProgress: (pct) => bar.update(pct) });
+   * ```
+   */
+  async waitJob(jobId: string, options: InvokeOptions = {}): Promise<unknown> {
+    const pollMs = options.pollIntervalMs ?? 500;
+    let wake: (() => void) | undefined;
+    const listener: ProgressListener = (_status, percent) => {
+      options.onProgress?.(percent, jobId);
+      wake?.();
+    };
+    let listeners = this.#progress.get(jobId);
+    if (!listeners) this.#progress.set(jobId, (listeners = new Set()));
+    listeners.add(listener);
+    try {
+      for (;;) {
+        const [status, percent, item] = await this.call(JobStatusGet, { job_id: jobId }, options);
+        if (status === JobStatus.COMPLETE) {
+          options.onProgress?.(100, jobId);
+          await this.call(JobFree, { job_id: jobId }, options);
+          return item;
+        }
+        if (status !== JobStatus.INPROGRESS) {
+          throw new LsmError(ErrorNumber.PLUGIN_BUG, `Job ${jobId} ended with status ${status}`);
+        }
+        options.onProgress?.(percent, jobId);
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(done, pollMs);
+          const signal = options.signal;
+          const onAbort = () => { clearTimeout(timer); reject(new LsmError(ErrorNumber.TIMEOUT, `Waiting for job ${jobId} was aborted by the caller`)); };
+          signal?.addEventListener('abort', onAbort, { once: true });
+          if (signal?.aborted) onAbort();
+          function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          }
+          wake = done;
+        });
+      }
+    } finally {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#progress.delete(jobId);
+    }
+  }
+
+  /** Ends the session (`plugin_unregister`) and releases the connection and any embedded plugin process. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.call(PluginUnregister, {}, { timeoutMs: Math.min(this.timeoutMs, 5_000) });
+    } catch {
+      // The session is ending either way; a plugin that cannot unregister is stopped below.
+    }
+    await this.#shutdown();
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closed = true;
+    await Promise.race([this.#connection.close(), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    this.#connection.destroy();
+    await this.#embedded?.stop(1_000);
+  }
+
+  /** Resolves when the connection to the plugin ends (closed or lost). */
+  get closed(): Promise<void> {
+    return this.#connection.closed;
+  }
+}
+
+async function invoke(this: Client, descriptor: AnyMethod, params?: Record<string, unknown>, options: InvokeOptions = {}): Promise<unknown> {
+  const raw = await this.call(descriptor, params as never, options);
+  if (descriptor.job === 'pair') {
+    const [jobId, item] = raw as [string | null, unknown];
+    return jobId === null ? item : this.waitJob(jobId, options);
+  }
+  if (descriptor.job === 'id') {
+    if (raw !== null) await this.waitJob(raw as string, options);
+    return undefined;
+  }
+  return raw;
+}
+
+for (const descriptor of allMethods) {
+  if (descriptor === PluginRegister || descriptor === PluginUnregister) continue;
+  Object.defineProperty(Client.prototype, descriptor.name, {
+    value: function (this: Client, params?: Record<string, unknown>, options?: InvokeOptions) {
+      return invoke.call(this, descriptor, params, options);
+    },
+    writable: true,
+    configurable: true,
+  });
+}

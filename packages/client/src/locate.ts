@@ -1,0 +1,94 @@
+/**
+ * Where a plugin is found: the daemon's socket for the scheme when one is listening, otherwise the plugin
+ * executable itself (embedded mode). Executables follow lsm's convention, `<scheme>_lsmplugin`.
+ */
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PLUGIN_SUFFIX = '_lsmplugin';
+
+/**
+ * The daemon's socket directory: `$LSM_UDS_PATH`, else `/run/openlsm/ipc` for root and
+ * `$XDG_RUNTIME_DIR/openlsm/ipc` for other users (falling back to the root path when XDG_RUNTIME_DIR is unset).
+ */
+export function socketDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LSM_UDS_PATH) return env.LSM_UDS_PATH;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot && env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'openlsm', 'ipc');
+  return '/run/openlsm/ipc';
+}
+
+/** Directories searched for plugin executables: `$OPENLSM_PLUGIN_DIR` (colon-separated), then installed plugins. */
+export function pluginDirectories(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = (env.OPENLSM_PLUGIN_DIR ?? '').split(':').filter((d) => d.length > 0);
+  return [...dirs, ...installedPluginDirectories()];
+}
+
+let installed: string[] | undefined;
+
+/**
+ * Installed plugins are the `*_lsmplugin` bins npm links into `node_modules/.bin` of the installation this
+ * client belongs to (the workspace root in development, the application's node_modules when installed).
+ */
+export function installedPluginDirectories(): string[] {
+  if (installed) return installed;
+  installed = [];
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const bin = path.join(dir, 'node_modules', '.bin');
+    if (isDirectory(bin)) installed.push(bin);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return installed;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable `<plugin>_lsmplugin` in the plugin directories, or undefined. */
+export function findPluginExecutable(plugin: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of pluginDirectories(env)) {
+    const candidate = path.join(dir, `${plugin}${PLUGIN_SUFFIX}`);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Every plugin executable in the plugin directories, by plugin name (first directory wins). */
+export function listPluginExecutables(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const dir of pluginDirectories(env)) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names.sort()) {
+      if (!name.endsWith(PLUGIN_SUFFIX)) continue;
+      const plugin = name.slice(0, -PLUGIN_SUFFIX.length);
+      if (plugin.length === 0 || found.has(plugin)) continue;
+      const full = path.join(dir, name);
+      if (isExecutableFile(full)) found.set(plugin, full);
+    }
+  }
+  return found;
+}

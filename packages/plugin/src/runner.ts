@@ -1,0 +1,259 @@
+/**
+ * The plugin runner: serves one client connection with a plugin object.
+ *
+ * It does for every plugin what lsm's PluginRunner does, and more: answers `plugin_info` before registration,
+ * keeps the session's timeout, validates every request's params against the RPC table before the plugin sees
+ * them, answers NO_SUPPORT for methods the plugin lacks, turns unexpected exceptions into PLUGIN_BUG, enforces
+ * the timeout on every call, and pushes job progress to the client as notifications.
+ */
+import type { Duplex } from 'node:stream';
+import {
+  type AnyMethod, ErrorNumber, JobStatus, LsmError, methodsByWireName, VolumeCreateFlag,
+} from '@openlsm/core';
+import { Connection, type RequestContext, socketFromFd } from '@openlsm/ipc';
+import { createLogger, type Logger } from '@openlsm/log';
+import { JobRegistry } from './jobs.js';
+import type { CallContext, Plugin } from './plugin.js';
+
+/** Notification the runner sends while a job runs: `{ job_id, status, percent }`. */
+export const JOB_PROGRESS_NOTIFICATION = 'job_progress';
+
+export interface ServeOptions {
+  /** Largest frame accepted or sent (default 64 MiB). */
+  maxFrameBytes?: number;
+  /** How often a running job's progress is checked and pushed (default 200 ms). */
+  progressIntervalMs?: number;
+  /** The job registry for plugins that do not answer `job_status` themselves. */
+  jobs?: JobRegistry;
+  log?: Logger;
+}
+
+const VOLUME_CREATE_FLAGS = Object.values(VolumeCreateFlag).reduce((a, b) => a | b, 0);
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** One client session of a plugin. */
+export class PluginSession {
+  readonly connection: Connection;
+  readonly #plugin: Plugin;
+  readonly #jobs: JobRegistry;
+  readonly #log: Logger;
+  readonly #progressIntervalMs: number;
+  readonly #watchers = new Set<NodeJS.Timeout>();
+  #registered = false;
+  #unregistered = false;
+  #timeoutMs = DEFAULT_TIMEOUT_MS;
+  /** Resolves when the session is over (unregistered or the client went away). */
+  readonly finished: Promise<void>;
+
+  constructor(plugin: Plugin, stream: Duplex, options: ServeOptions = {}) {
+    this.#plugin = plugin;
+    this.#jobs = options.jobs ?? new JobRegistry();
+    this.#log = options.log ?? createLogger({ component: 'plugin', meta: { plugin: plugin.description } });
+    this.#progressIntervalMs = options.progressIntervalMs ?? 200;
+    this.connection = new Connection(stream, {
+      ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
+      peerName: 'client',
+      onRequest: (method, params, ctx) => this.#handle(method, params, ctx),
+    });
+    this.finished = this.connection.closed.then(() => this.#onClosed());
+  }
+
+  async #onClosed(): Promise<void> {
+    for (const t of this.#watchers) clearInterval(t);
+    this.#watchers.clear();
+    if (this.#registered && !this.#unregistered) {
+      // The client vanished without unregistering: release what the plugin holds, as lsm's runner does.
+      this.#unregistered = true;
+      try {
+        await this.#plugin.pluginUnregister?.({ flags: 0 }, this.#context(AbortSignal.timeout(this.#timeoutMs)));
+      } catch (err) {
+        this.#log.warn('plugin_unregister after a lost client failed', { error: (err as Error).message });
+      }
+    }
+    this.#jobs.abortAll();
+  }
+
+  #context(signal: AbortSignal): CallContext {
+    return { signal, jobs: this.#jobs, log: this.#log, timeoutMs: this.#timeoutMs };
+  }
+
+  async #handle(method: string, raw: Record<string, unknown>, rctx: RequestContext): Promise<unknown> {
+    const descriptor = methodsByWireName.get(method);
+    if (!descriptor) throw new LsmError(ErrorNumber.NO_SUPPORT, `Unsupported operation "${method.slice(0, 64)}"`);
+    if (method === 'plugin_register') {
+      if (this.#registered) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'plugin_register was already called on this connection');
+    } else if (!this.#registered && !descriptor.beforeRegister) {
+      throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `"${method}" needs a session: call plugin_register first`);
+    }
+    if (this.#unregistered) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'The session was unregistered');
+
+    const params = descriptor.params.parse(raw, '') as Record<string, unknown> & { flags: number };
+    this.#checkFlags(descriptor, params.flags);
+    if (descriptor.searchKeys) this.#checkSearch(descriptor, params);
+
+    // The deadline is a timer racing the call. The signal handed to the plugin (aborted at the deadline or on
+    // the client's cancel) is built only if the plugin reads it: AbortController and EventTarget cost
+    // microseconds each, more than a whole `systems` call.
+    let controller: AbortController | undefined;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.#timeoutMs;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller?.abort();
+        reject(new LsmError(ErrorNumber.TIMEOUT, `Plug-in did not complete "${method}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    const ctx: CallContext = {
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (timedOut || rctx.signal.aborted) controller.abort();
+          else rctx.signal.addEventListener('abort', () => controller?.abort(), { once: true });
+        }
+        return controller.signal;
+      },
+      jobs: this.#jobs,
+      log: this.#log,
+      timeoutMs,
+    };
+    let result: unknown;
+    try {
+      result = await Promise.race([this.#invoke(descriptor, params, ctx), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (descriptor.job) this.#watchJob(descriptor.job === 'pair' ? (result as [string | null, unknown])[0] : (result as string | null), rctx);
+    return result;
+  }
+
+  async #invoke(descriptor: AnyMethod, params: Record<string, unknown> & { flags: number }, ctx: CallContext): Promise<unknown> {
+    const plugin = this.#plugin as unknown as Record<string, ((p: unknown, c: CallContext) => unknown) | undefined>;
+    try {
+      switch (descriptor.method) {
+        case 'plugin_info':
+          return [this.#plugin.description, this.#plugin.version];
+        case 'plugin_register': {
+          const timeout = params.timeout as number;
+          if (timeout <= 0) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'timeout must be a positive number of milliseconds');
+          this.#timeoutMs = timeout;
+          await this.#plugin.pluginRegister(params as never, { ...ctx, timeoutMs: timeout });
+          this.#registered = true;
+          return null;
+        }
+        case 'plugin_unregister':
+          this.#unregistered = true;
+          await plugin.pluginUnregister?.(params, ctx);
+          // Answer first, then end the session: the client is waiting for this reply.
+          setImmediate(() => { void this.connection.close(); });
+          return null;
+        case 'time_out_set': {
+          const ms = params.ms as number;
+          if (ms <= 0) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'timeout must be a positive number of milliseconds');
+          this.#timeoutMs = ms;
+          await plugin.timeOutSet?.(params, ctx);
+          return null;
+        }
+        case 'time_out_get':
+          return this.#timeoutMs;
+        case 'job_status':
+          return plugin.jobStatus ? await plugin.jobStatus(params, ctx) : this.#jobs.status(params.job_id as string);
+        case 'job_free':
+          if (plugin.jobFree) await plugin.jobFree(params, ctx);
+          else this.#jobs.free(params.job_id as string);
+          return null;
+      }
+      const fn = plugin[descriptor.name];
+      if (typeof fn !== 'function') {
+        throw new LsmError(ErrorNumber.NO_SUPPORT, `"${descriptor.method}" is not supported by this plug-in`);
+      }
+      return await fn.call(this.#plugin, params, ctx);
+    } catch (err) {
+      if (err instanceof LsmError) throw err;
+      const e = err instanceof Error ? err : new Error(String(err));
+      this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message, stack: e.stack });
+      throw new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`, e.stack ?? null);
+    }
+  }
+
+  #checkFlags(descriptor: AnyMethod, flags: number): void {
+    const allowed = descriptor.method === 'volume_create' ? VOLUME_CREATE_FLAGS : 0;
+    if ((flags & ~allowed) !== 0 || flags < 0) {
+      throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `Invalid flags ${flags} for "${descriptor.method}"`);
+    }
+  }
+
+  #checkSearch(descriptor: AnyMethod, params: Record<string, unknown>): void {
+    const key = params.search_key as string | null;
+    if (key === null) return;
+    if (!descriptor.searchKeys?.includes(key)) {
+      throw new LsmError(ErrorNumber.UNSUPPORTED_SEARCH_KEY, `Search key "${key.slice(0, 64)}" is not supported by "${descriptor.method}"; valid keys: ${descriptor.searchKeys?.join(', ')}`);
+    }
+    if (params.search_value === null) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `search_value is required with search_key "${key}"`);
+  }
+
+  /** Pushes `job_progress` notifications to the client until the job ends or the client leaves. */
+  #watchJob(jobId: string | null, rctx: RequestContext): void {
+    if (jobId === null) return;
+    let last = -1;
+    const check = async () => {
+      let status: number;
+      let percent: number;
+      try {
+        const answer = (await this.#invoke(methodsByWireName.get('job_status') as AnyMethod, { job_id: jobId, flags: 0 }, this.#context(AbortSignal.timeout(this.#timeoutMs)))) as [number, number, unknown];
+        [status, percent] = answer;
+      } catch {
+        status = JobStatus.ERROR;
+        percent = 100;
+      }
+      if (percent !== last || status !== JobStatus.INPROGRESS) {
+        last = percent;
+        rctx.notify(JOB_PROGRESS_NOTIFICATION, { job_id: jobId, status, percent });
+      }
+      if (status !== JobStatus.INPROGRESS) stop();
+    };
+    const timer = setInterval(() => { void check(); }, this.#progressIntervalMs);
+    timer.unref();
+    const stop = () => {
+      clearInterval(timer);
+      this.#watchers.delete(timer);
+    };
+    this.#watchers.add(timer);
+  }
+}
+
+/**
+ * Serves `plugin` on `stream`. Most plugins call `runPlugin` instead, which takes the connection from the
+ * command line the way lsmd and the client start plugins.
+ */
+export function servePlugin(plugin: Plugin, stream: Duplex, options: ServeOptions = {}): PluginSession {
+  return new PluginSession(plugin, stream, options);
+}
+
+/**
+ * The `main` of a plugin executable: `<name>_lsmplugin <fd>`, where fd is a connected socket inherited from
+ * the client (embedded mode) or from openlsmd. Serves one session, then exits.
+ *
+ * ```ts
+ * #!/usr/bin/env node
+ * import { runPlugin } from '@openlsm/plugin';
+ * runPlugin(() => new MyPlugin());
+ * ```
+ */
+export function runPlugin(create: () => Plugin, options: ServeOptions = {}, argv = process.argv.slice(2)): void {
+  const log = options.log ?? createLogger({ component: 'plugin', meta: { exe: process.argv[1] } });
+  if (argv.length !== 1 || !/^\d+$/.test(argv[0] as string)) {
+    process.stderr.write('usage: <plugin> <fd>\nA plugin is started by openlsmd or by the openlsm client with a connected socket descriptor.\n');
+    process.exit(2);
+  }
+  // Bad input must never kill the plugin; a bug outside a call is logged, and the session goes on.
+  process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.message, stack: err.stack }));
+  process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));
+  const stream = socketFromFd(Number(argv[0]));
+  const session = servePlugin(create(), stream, { ...options, log });
+  void session.finished.then(async () => {
+    await log.flush();
+    process.exit(0);
+  });
+}
