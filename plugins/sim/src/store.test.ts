@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ErrorNumber, LsmError } from '@openlsm/core';
+import { STATE_FORMAT } from './schema-sql.js';
+import { defaultStatePath, resolveStatePath, SimStore } from './store.js';
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openlsm-sim-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const isCode = (code: number, re?: RegExp) => (err: unknown) =>
+  err instanceof LsmError && err.code === code && (!re || re.test(err.message));
+
+test('a new state file is created 0600, seeded once, and marked with our format', (t) => {
+  const file = path.join(tempDir(t), 's.sqlite3');
+  const store = SimStore.open(file, { timeoutMs: 1000 });
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(store.value('SELECT value FROM meta WHERE key = ?', 'format'), STATE_FORMAT);
+  assert.equal(store.value('SELECT count(*) FROM disks'), 20n);
+  assert.equal(store.value('PRAGMA journal_mode'), 'wal');
+  assert.equal(store.value('PRAGMA foreign_keys'), 1n);
+  store.close();
+  const again = SimStore.open(file, { timeoutMs: 1000 });
+  assert.equal(again.value('SELECT count(*) FROM disks'), 20n);
+  assert.deepEqual(again.integrityProblems(), []);
+  again.close();
+});
+
+test('write() rolls back everything when the function throws', (t) => {
+  const store = SimStore.open(path.join(tempDir(t), 's.sqlite3'), { timeoutMs: 1000 });
+  assert.throws(() => store.write(() => {
+    store.run('UPDATE systems SET read_cache_pct = 99');
+    throw new LsmError(ErrorNumber.NAME_CONFLICT, 'refused');
+  }), isCode(ErrorNumber.NAME_CONFLICT));
+  assert.equal(store.value('SELECT read_cache_pct FROM systems'), 10n);
+  // The CHECK on free space refuses an overdrawn pool even if a bug tried.
+  assert.throws(() => store.write(() => store.run('UPDATE pools SET free_space = -1 WHERE id = 1')));
+  assert.equal(store.value('SELECT free_space FROM pools WHERE id = 1'), 1649267441664n);
+  store.close();
+});
+
+test('files that are not our state are refused with INVALID_ARGUMENT and not modified', (t) => {
+  const dir = tempDir(t);
+  const text = path.join(dir, 'text');
+  writeFileSync(text, 'hello world, not sqlite at all '.repeat(200));
+  assert.throws(() => SimStore.open(text, { timeoutMs: 1000 }), isCode(ErrorNumber.INVALID_ARGUMENT, /^Stored simulator state incompatible with simulator, please move or delete /));
+  assert.equal(statSync(text).size, 31 * 200);
+  // Another SQLite database (libstoragemgmt's own simulator file, for example) is refused too.
+  const other = path.join(dir, 'other.sqlite3');
+  const foreign = SimStore.open(other, { timeoutMs: 1000 });
+  foreign.run("UPDATE meta SET value = 'LSM_SIMULATOR_DATA_4.1' WHERE key = 'format'");
+  foreign.close();
+  assert.throws(() => SimStore.open(other, { timeoutMs: 1000 }), isCode(ErrorNumber.INVALID_ARGUMENT, /incompatible/));
+});
+
+test('a symbolic link or a directory is not opened as a state file', (t) => {
+  const dir = tempDir(t);
+  const target = path.join(dir, 'target');
+  writeFileSync(target, '');
+  const link = path.join(dir, 'link');
+  symlinkSync(target, link);
+  assert.throws(() => SimStore.open(link, { timeoutMs: 1000 }), isCode(ErrorNumber.INVALID_ARGUMENT, /not a regular file/));
+  assert.throws(() => SimStore.open(dir, { timeoutMs: 1000 }), isCode(ErrorNumber.INVALID_ARGUMENT, /not a regular file/));
+});
+
+test('a second writer waits for the lock, then fails with TIMEOUT "Timeout to require lock on state file"', (t) => {
+  const file = path.join(tempDir(t), 's.sqlite3');
+  const holder = SimStore.open(file, { timeoutMs: 1000 });
+  const waiter = SimStore.open(file, { timeoutMs: 50 });
+  holder.run('BEGIN IMMEDIATE');
+  try {
+    assert.throws(() => waiter.write(() => waiter.run('UPDATE systems SET read_cache_pct = 1')), isCode(ErrorNumber.TIMEOUT, /^Timeout to require lock on state file$/));
+    // Readers are not blocked by a writer (WAL).
+    assert.equal(waiter.value('SELECT count(*) FROM pools'), 4n);
+  } finally {
+    holder.run('COMMIT');
+  }
+  waiter.write(() => waiter.run('UPDATE systems SET read_cache_pct = 1'));
+  holder.close();
+  waiter.close();
+});
+
+test('state path: URI statefile, else LSM_SIM_DATA, else a per-user file in the temp dir', () => {
+  assert.equal(resolveStatePath({ statefile: '/a/b' }, { LSM_SIM_DATA: '/c' }), '/a/b');
+  assert.equal(resolveStatePath({}, { LSM_SIM_DATA: '/c' }), '/c');
+  assert.equal(resolveStatePath({}, {}), defaultStatePath());
+  assert.match(defaultStatePath(), /openlsm-sim-\d+\.sqlite3$/);
+  assert.equal(path.dirname(defaultStatePath()), os.tmpdir());
+  for (const bad of ['', 'a\nb', 'x'.repeat(5000)]) {
+    assert.throws(() => resolveStatePath({ statefile: bad }, {}), isCode(ErrorNumber.INVALID_ARGUMENT));
+  }
+});
