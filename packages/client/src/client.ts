@@ -23,10 +23,16 @@ import { findPluginExecutable, pluginDirectories, socketDirectory } from './loca
 /** Notification a plugin sends while a job runs (see the plugin kit's runner). */
 const JOB_PROGRESS = 'job_progress';
 
+/** Extra time `plugin_register` gets on top of the call timeout, for the plugin process to start. */
+const PLUGIN_START_ALLOWANCE_MS = 15_000;
+
 export interface ConnectOptions {
   /** The array's password; sent in `plugin_register`, never logged. */
   password?: string | null;
-  /** Deadline of every call and the plugin's timeout (default 30,000 ms). */
+  /**
+   * Deadline of every call and the plugin's timeout (default 30,000 ms). Connecting allows 15 s more, for the
+   * plugin process to start.
+   */
   timeoutMs?: number;
   /** Aborts connecting. */
   signal?: AbortSignal;
@@ -35,6 +41,12 @@ export interface ConnectOptions {
   /** Environment used to find sockets and plugins and passed to an embedded plugin (default `process.env`). */
   env?: NodeJS.ProcessEnv;
   maxFrameBytes?: number;
+  /**
+   * A plugin process already started for this URI's scheme with `spawnPlugin` (from `@openlsm/client/embedded`),
+   * adopted instead of looking for a daemon socket or spawning one. lsmcli uses it to start the plugin before
+   * the SDK is loaded, so the plugin's start-up overlaps the CLI's.
+   */
+  embedded?: Promise<EmbeddedPlugin>;
 }
 
 export interface InvokeOptions extends CallOptions {
@@ -73,6 +85,7 @@ export class Client {
   readonly #embedded: EmbeddedPlugin | undefined;
   readonly #progress = new Map<string, Set<ProgressListener>>();
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   private constructor(uri: string, transport: 'daemon' | 'embedded', connection: Connection, timeoutMs: number, embedded?: EmbeddedPlugin) {
     this.uri = uri;
@@ -114,8 +127,26 @@ export class Client {
       timeoutMs,
       ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
     };
-    if (mode !== 'embedded' && existsSync(socketPath)) {
-      const socket = await connectUnix(socketPath, options.signal);
+    let socket: Awaited<ReturnType<typeof connectUnix>> | undefined;
+    if (options.embedded) {
+      const embedded = await options.embedded;
+      connection = new Connection(embedded.socket, {
+        ...connectionOptions,
+        peerName: `plug-in "${parsed.plugin}"`,
+        closeReason: () => embedded.exitDescription(50),
+      });
+      client = new Client(uri, 'embedded', connection, timeoutMs, embedded);
+    } else if (mode !== 'embedded' && existsSync(socketPath)) {
+      try {
+        socket = await connectUnix(socketPath, options.signal);
+      } catch (err) {
+        // A stale socket left by a daemon that died (ECONNREFUSED), or one removed while we looked: in `auto`
+        // mode the plugin is still reachable embedded.
+        const stale = err instanceof LsmError && (err.code === ErrorNumber.PLUGIN_IPC_FAIL || err.code === ErrorNumber.PLUGIN_NOT_EXIST);
+        if (mode === 'daemon' || !stale) throw err;
+      }
+    }
+    if (socket) {
       connection = new Connection(socket, { ...connectionOptions, peerName: `plug-in "${parsed.plugin}" (daemon socket ${socketPath})` });
       client = new Client(uri, 'daemon', connection, timeoutMs);
     } else if (mode === 'daemon') {
@@ -137,7 +168,10 @@ export class Client {
       client = new Client(uri, 'embedded', connection, timeoutMs, embedded);
     }
     try {
-      await client.call(PluginRegister, { uri, password: options.password ?? null, timeout: timeoutMs }, { signal: options.signal });
+      // The plugin enforces `timeout` on the registration itself; the client's deadline also covers the plugin
+      // process starting up (a Node process on a busy machine can take a second or more), which must not make
+      // a short call timeout fail every connection.
+      await client.call(PluginRegister, { uri, password: options.password ?? null, timeout: timeoutMs }, { signal: options.signal, timeoutMs: timeoutMs + PLUGIN_START_ALLOWANCE_MS });
     } catch (err) {
       await client.#shutdown();
       throw err;
@@ -153,21 +187,29 @@ export class Client {
    * const [jobId] = await client.call(VolumeDelete, { volume });   // returns at once
    * ```
    */
-  async call<D extends AnyMethod>(descriptor: D, ...[params, options]: ArgsOf<D>): Promise<ResultOf<D>> {
-    if (this.#closed) throw new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'The client is closed');
-    const full = descriptor.params.parse(params ?? {}, '') as Record<string, unknown>;
-    if (descriptor.searchKeys && full.search_key !== null && !descriptor.searchKeys.includes(full.search_key as string)) {
-      throw new LsmError(ErrorNumber.UNSUPPORTED_SEARCH_KEY, `Search key "${String(full.search_key).slice(0, 64)}" is not supported by "${descriptor.method}"; valid keys: ${descriptor.searchKeys.join(', ')}`);
+  call<D extends AnyMethod>(descriptor: D, ...[params, options]: ArgsOf<D>): Promise<ResultOf<D>> {
+    // Not an async function: this is the path of every call, and a plain promise chain allocates less.
+    let full: Record<string, unknown>;
+    try {
+      if (this.#closed) throw new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'The client is closed');
+      full = descriptor.params.parse(params ?? {}, '') as Record<string, unknown>;
+      if (descriptor.searchKeys && full.search_key !== null && !descriptor.searchKeys.includes(full.search_key as string)) {
+        throw new LsmError(ErrorNumber.UNSUPPORTED_SEARCH_KEY, `Search key "${String(full.search_key).slice(0, 64)}" is not supported by "${descriptor.method}"; valid keys: ${descriptor.searchKeys.join(', ')}`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const raw = await this.#connection.request(descriptor.method, full, {
+    const request = this.#connection.request(descriptor.method, full, {
       timeoutMs: options?.timeoutMs ?? this.timeoutMs,
       signal: options?.signal,
     });
-    try {
-      return descriptor.result.parse(raw, 'result') as ResultOf<D>;
-    } catch (err) {
-      throw new LsmError(ErrorNumber.PLUGIN_BUG, `Plug-in answered "${descriptor.method}" with an invalid result: ${(err as Error).message}`);
-    }
+    return request.then((raw) => {
+      try {
+        return descriptor.result.parse(raw, 'result') as ResultOf<D>;
+      } catch (err) {
+        throw new LsmError(ErrorNumber.PLUGIN_BUG, `Plug-in answered "${descriptor.method}" with an invalid result: ${(err as Error).message}`);
+      }
+    });
   }
 
   /**
@@ -190,7 +232,17 @@ export class Client {
     listeners.add(listener);
     try {
       for (;;) {
-        const [status, percent, item] = await this.call(JobStatusGet, { job_id: jobId }, options);
+        let answer: [number, number, unknown];
+        try {
+          answer = await this.call(JobStatusGet, { job_id: jobId }, options);
+        } catch (err) {
+          if (err instanceof LsmError && isJobError(err)) {
+            // The job itself failed: free it (best effort) so a persistent job store does not keep it forever.
+            await this.call(JobFree, { job_id: jobId }, options).catch(() => undefined);
+          }
+          throw err;
+        }
+        const [status, percent, item] = answer;
         if (status === JobStatus.COMPLETE) {
           options.onProgress?.(100, jobId);
           await this.call(JobFree, { job_id: jobId }, options);
@@ -221,14 +273,18 @@ export class Client {
   }
 
   /** Ends the session (`plugin_unregister`) and releases the connection and any embedded plugin process. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      await this.call(PluginUnregister, {}, { timeoutMs: Math.min(this.timeoutMs, 5_000) });
-    } catch {
-      // The session is ending either way; a plugin that cannot unregister is stopped below.
-    }
-    await this.#shutdown();
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        if (!this.#closed && !this.#connection.isClosed) {
+          await this.call(PluginUnregister, {}, { timeoutMs: Math.min(this.timeoutMs, 5_000) });
+        }
+      } catch {
+        // The session is ending either way; a plugin that cannot unregister is stopped below.
+      }
+      await this.#shutdown();
+    })();
+    return this.#closing;
   }
 
   async #shutdown(): Promise<void> {
@@ -244,14 +300,25 @@ export class Client {
   }
 }
 
-async function invoke(this: Client, descriptor: AnyMethod, params?: Record<string, unknown>, options: InvokeOptions = {}): Promise<unknown> {
-  const raw = await this.call(descriptor, params as never, options);
+/** True when `job_status` raised the job's own error, not a failure to ask (lost connection, timeout, no such job). */
+function isJobError(err: LsmError): boolean {
+  return err.code !== ErrorNumber.TRANSPORT_COMMUNICATION && err.code !== ErrorNumber.TRANSPORT_SERIALIZATION
+    && err.code !== ErrorNumber.TIMEOUT && err.code !== ErrorNumber.NOT_FOUND_JOB && err.code !== ErrorNumber.PLUGIN_BUG;
+}
+
+function invoke(this: Client, descriptor: AnyMethod, params?: Record<string, unknown>, options: InvokeOptions = {}): Promise<unknown> {
+  const answer = this.call(descriptor, params as never, options) as Promise<unknown>;
+  return descriptor.job ? answer.then((raw) => awaitJob(this, descriptor, raw, options)) : answer;
+}
+
+/** Turns a job method's raw answer into what awaiting the method yields, waiting for the job if one started. */
+async function awaitJob(client: Client, descriptor: AnyMethod, raw: unknown, options: InvokeOptions): Promise<unknown> {
   if (descriptor.job === 'pair') {
     const [jobId, item] = raw as [string | null, unknown];
-    return jobId === null ? item : this.waitJob(jobId, options);
+    return jobId === null ? item : client.waitJob(jobId, options);
   }
   if (descriptor.job === 'id') {
-    if (raw !== null) await this.waitJob(raw as string, options);
+    if (raw !== null) await client.waitJob(raw as string, options);
     return undefined;
   }
   return raw;

@@ -35,7 +35,9 @@ export function spawnPlugin(executable: string, env: NodeJS.ProcessEnv = process
       });
     });
     child.once('error', (err: NodeJS.ErrnoException) => {
-      reject(new LsmError(ErrorNumber.PLUGIN_IPC_FAIL, `Cannot start plug-in ${executable}: ${err.code ?? err.message}`));
+      // ENOENT here means the executable vanished after it was found, or its interpreter is missing.
+      const code = err.code === 'ENOENT' ? ErrorNumber.PLUGIN_NOT_EXIST : ErrorNumber.PLUGIN_IPC_FAIL;
+      reject(new LsmError(code, `Cannot start plug-in ${executable}: ${err.code ?? err.message}`));
     });
     child.once('spawn', () => {
       const socket = child.stdio[PLUGIN_FD] as net.Socket;
@@ -45,7 +47,9 @@ export function spawnPlugin(executable: string, env: NodeJS.ProcessEnv = process
         async exitDescription(waitMs) {
           if (exit === undefined) {
             let timer: NodeJS.Timeout | undefined;
-            await Promise.race([exited, new Promise<void>((r) => { timer = setTimeout(r, waitMs); })]);
+            // When the event loop was starved, the timer and the child's exit become ready together, and timers
+            // run first; setImmediate gives the exit (read in the poll phase) its chance before giving up.
+            await Promise.race([exited, new Promise<void>((r) => { timer = setTimeout(() => setImmediate(r), waitMs); })]);
             clearTimeout(timer);
           }
           return exit;

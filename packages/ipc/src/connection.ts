@@ -56,11 +56,16 @@ interface ServedRequest {
   cancelled: boolean;
 }
 
+/** A call in flight. A plain record rather than closures: at 100,000 calls per second allocation is the cost. */
 interface PendingCall {
+  id: MessageId;
   method: string;
+  timeoutMs: number;
   resolve(value: unknown): void;
   reject(err: LsmError): void;
-  cleanup(): void;
+  timer: NodeJS.Timeout | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
 
 export class Connection {
@@ -142,32 +147,38 @@ export class Connection {
     } catch (err) {
       return Promise.reject(err instanceof LsmError ? err : new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `Cannot encode the params of "${method}": ${(err as Error).message}`));
     }
-    return new Promise((resolve, reject) => {
-      const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-      let timer: NodeJS.Timeout | undefined;
-      const giveUp = (err: LsmError) => {
-        if (!this.#pending.delete(id)) return;
-        call.cleanup();
-        this.#sendNotification(CANCEL_NOTIFICATION, { id });
-        reject(err);
-      };
-      const onAbort = () => giveUp(this.#abortError(method, signal as AbortSignal));
-      const call: PendingCall = {
-        method,
-        resolve,
-        reject,
-        cleanup: () => {
-          if (timer) clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
-      if (timeoutMs > 0) {
-        timer = setTimeout(() => giveUp(new LsmError(ErrorNumber.TIMEOUT, `${this.#peerName} did not answer "${method}" within ${timeoutMs} ms`)), timeoutMs);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#pending.set(id, call);
-      this.#write(frame);
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    let call!: PendingCall;
+    const answer = new Promise<unknown>((resolve, reject) => {
+      call = { id, method, timeoutMs, resolve, reject, timer: undefined, signal, onAbort: undefined };
     });
+    if (timeoutMs > 0) call.timer = setTimeout(this.#onDeadline, timeoutMs, call);
+    if (signal) {
+      call.onAbort = () => this.#giveUp(call, this.#abortError(method, signal));
+      signal.addEventListener('abort', call.onAbort, { once: true });
+    }
+    this.#pending.set(id, call);
+    this.#write(frame);
+    return answer;
+  }
+
+  readonly #onDeadline = (call: PendingCall): void => {
+    this.#giveUp(call, new LsmError(ErrorNumber.TIMEOUT, `${this.#peerName} did not answer "${call.method}" within ${call.timeoutMs} ms`));
+  };
+
+  /** Fails a call we stop waiting for, and tells the peer it may stop working on it. */
+  #giveUp(call: PendingCall, err: LsmError): void {
+    if (this.#pending.get(call.id) !== call) return;
+    this.#pending.delete(call.id);
+    this.#release(call);
+    this.#sendNotification(CANCEL_NOTIFICATION, { id: call.id });
+    call.reject(err);
+  }
+
+  /** Stops a call's deadline and abort listener. */
+  #release(call: PendingCall): void {
+    if (call.timer) clearTimeout(call.timer);
+    if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort);
   }
 
   /** Sends a notification (no answer). Silently dropped once the connection is closed. */
@@ -226,11 +237,14 @@ export class Connection {
   }
 
   #onData(chunk: Buffer): void {
+    // After a protocol error the stream cannot be resynchronised: whatever else arrives is discarded unread.
+    if (this.#fatal) return;
     let bodies: Buffer[];
     try {
       bodies = this.#reader.push(chunk);
     } catch (err) {
-      this.#protocolError(err as LsmError);
+      const lsm = err as LsmError;
+      this.#protocolError(new LsmError(lsm.code, `${this.#peerName}: ${lsm.message}; the connection was closed`));
       return;
     }
     for (const body of bodies) {
@@ -246,18 +260,36 @@ export class Connection {
     }
   }
 
-  /** Tells the peer why (best effort), then drops the connection: a byte stream cannot resynchronise. */
+  /**
+   * Tells the peer why (best effort), fails every pending call with `err` at once, then drops the connection:
+   * a byte stream cannot resynchronise.
+   */
   #protocolError(err: LsmError): void {
     if (this.#fatal) return;
     this.#fatal = err;
+    this.#closing = true;
+    this.#closedError = err;
+    this.#failPending(err);
     try {
-      this.#stream.end(encodeFrame(encodeBody({ id: null, error: { code: err.code, message: err.message, data: null } })));
+      if (this.#stream.writable) {
+        this.#stream.end(encodeFrame(encodeBody({ id: null, error: { code: err.code, message: err.message, data: null } })));
+      }
     } catch {
       // nothing more to tell
     }
-    this.#closing = true;
-    // Do not wait for a hostile peer to read our goodbye.
-    setTimeout(() => this.#stream.destroy(), 100).unref();
+    // Do not wait for a hostile peer to read our goodbye. Not unref'd: `closed` must settle even when nothing
+    // else keeps the process alive.
+    setTimeout(() => this.#stream.destroy(), 100);
+  }
+
+  #failPending(err: LsmError): void {
+    if (this.#pending.size === 0) return;
+    const calls = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const call of calls) {
+      this.#release(call);
+      call.reject(err);
+    }
   }
 
   #dispatch(value: unknown): void {
@@ -266,14 +298,21 @@ export class Connection {
       case 'response': {
         const { id, error } = c.message;
         if (id === null) {
-          // The peer is closing on a protocol error it found in what we sent.
-          if (error) this.#fatal ??= new LsmError(error.code, `${this.#peerName} closed the connection: ${error.message}`, error.data);
+          // The peer is closing on a protocol error it found in what we sent: fail everything now and close too.
+          if (error && !this.#fatal) {
+            const err = new LsmError(error.code, `${this.#peerName} closed the connection: ${error.message}`, error.data);
+            this.#fatal = err;
+            this.#closing = true;
+            this.#closedError = err;
+            this.#failPending(err);
+            this.#stream.end();
+          }
           return;
         }
         const call = this.#pending.get(id);
         if (!call) return; // answer to a call we already gave up on
         this.#pending.delete(id);
-        call.cleanup();
+        this.#release(call);
         if (error) call.reject(new LsmError(error.code, error.message, error.data));
         else call.resolve(c.message.result);
         return;
@@ -395,13 +434,8 @@ export class Connection {
         this.#closing && !detail ? `Connection to ${this.#peerName} is closed` : `Connection to ${this.#peerName} lost: ${detail ?? 'closed by the peer'}`,
       );
     }
-    this.#closedError = err;
-    const calls = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const call of calls) {
-      call.cleanup();
-      call.reject(err);
-    }
+    this.#closedError ??= err;
+    this.#failPending(err);
     this.#markClosed();
   }
 }

@@ -27,6 +27,9 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value)) {
     out[k] = SECRET_KEYS.has(k.toLowerCase()) && v != null ? '***' : maskSecrets(v, depth + 1);
   }
+  // winston keeps the level and the formatted line under Symbol keys (triple-beam's LEVEL, MESSAGE); a copy
+  // without them is silently dropped by every transport.
+  for (const s of Object.getOwnPropertySymbols(value)) (out as Record<symbol, unknown>)[s] = (value as Record<symbol, unknown>)[s];
   return out;
 }
 

@@ -31,6 +31,15 @@ export interface ServeOptions {
 const VOLUME_CREATE_FLAGS = Object.values(VolumeCreateFlag).reduce((a, b) => a | b, 0);
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** `f(value)`, after `value` settles if it is a promise. */
+function then(value: unknown, f: () => unknown): unknown {
+  return isPromiseLike(value) ? Promise.resolve(value).then(f) : f();
+}
+
 /** One client session of a plugin. */
 export class PluginSession {
   readonly connection: Connection;
@@ -64,10 +73,16 @@ export class PluginSession {
     if (this.#registered && !this.#unregistered) {
       // The client vanished without unregistering: release what the plugin holds, as lsm's runner does.
       this.#unregistered = true;
+      // Bounded by the session timeout: a plugin stuck in its own clean-up must not keep the process alive.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.#timeoutMs); });
       try {
-        await this.#plugin.pluginUnregister?.({ flags: 0 }, this.#context(AbortSignal.timeout(this.#timeoutMs)));
+        const work = Promise.resolve(this.#plugin.pluginUnregister?.({ flags: 0 }, this.#context(AbortSignal.timeout(this.#timeoutMs))));
+        await Promise.race([work, deadline]);
       } catch (err) {
         this.#log.warn('plugin_unregister after a lost client failed', { error: (err as Error).message });
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.#jobs.abortAll();
@@ -77,7 +92,11 @@ export class PluginSession {
     return { signal, jobs: this.#jobs, log: this.#log, timeoutMs: this.#timeoutMs };
   }
 
-  async #handle(method: string, raw: Record<string, unknown>, rctx: RequestContext): Promise<unknown> {
+  /**
+   * Serves one request. Returns the result itself when the plugin answered synchronously (most listings: there
+   * is nothing left to time out, so no timer or promise is made), else a promise raced against the deadline.
+   */
+  #handle(method: string, raw: Record<string, unknown>, rctx: RequestContext): unknown {
     const descriptor = methodsByWireName.get(method);
     if (!descriptor) throw new LsmError(ErrorNumber.NO_SUPPORT, `Unsupported operation "${method.slice(0, 64)}"`);
     if (method === 'plugin_register') {
@@ -91,20 +110,11 @@ export class PluginSession {
     this.#checkFlags(descriptor, params.flags);
     if (descriptor.searchKeys) this.#checkSearch(descriptor, params);
 
-    // The deadline is a timer racing the call. The signal handed to the plugin (aborted at the deadline or on
-    // the client's cancel) is built only if the plugin reads it: AbortController and EventTarget cost
-    // microseconds each, more than a whole `systems` call.
+    // The signal handed to the plugin (aborted at the deadline or on the client's cancel) is built only if the
+    // plugin reads it: AbortController and EventTarget cost microseconds each, more than a whole `systems` call.
     let controller: AbortController | undefined;
     let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
     const timeoutMs = this.#timeoutMs;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller?.abort();
-        reject(new LsmError(ErrorNumber.TIMEOUT, `Plug-in did not complete "${method}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
     const ctx: CallContext = {
       get signal() {
         if (!controller) {
@@ -118,63 +128,104 @@ export class PluginSession {
       log: this.#log,
       timeoutMs,
     };
-    let result: unknown;
-    try {
-      result = await Promise.race([this.#invoke(descriptor, params, ctx), deadline]);
-    } finally {
-      clearTimeout(timer);
+    const outcome = this.#invoke(descriptor, params, ctx);
+    if (!isPromiseLike(outcome)) {
+      this.#afterResult(descriptor, outcome, rctx);
+      return outcome;
     }
-    if (descriptor.job) this.#watchJob(descriptor.job === 'pair' ? (result as [string | null, unknown])[0] : (result as string | null), rctx);
-    return result;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller?.abort();
+        reject(new LsmError(ErrorNumber.TIMEOUT, `Plug-in did not complete "${method}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      outcome.then((result) => {
+        clearTimeout(timer);
+        if (timedOut) return;
+        this.#afterResult(descriptor, result, rctx);
+        resolve(result);
+      }, (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
   }
 
-  async #invoke(descriptor: AnyMethod, params: Record<string, unknown> & { flags: number }, ctx: CallContext): Promise<unknown> {
-    const plugin = this.#plugin as unknown as Record<string, ((p: unknown, c: CallContext) => unknown) | undefined>;
+  /** A job was started: watch it, so the client gets progress. */
+  #afterResult(descriptor: AnyMethod, result: unknown, rctx: RequestContext): void {
+    if (!descriptor.job) return;
+    // The client validates the answer's shape; here a malformed one must only not break the watcher.
+    const jobId = descriptor.job === 'pair' ? (Array.isArray(result) ? (result[0] as unknown) : null) : result;
+    if (typeof jobId === 'string') this.#watchJob(jobId, rctx);
+  }
+
+  /** Calls the plugin (or answers a session method); any failure comes out as an LsmError, sync or async. */
+  #invoke(descriptor: AnyMethod, params: Record<string, unknown> & { flags: number }, ctx: CallContext): unknown {
+    let outcome: unknown;
     try {
-      switch (descriptor.method) {
-        case 'plugin_info':
-          return [this.#plugin.description, this.#plugin.version];
-        case 'plugin_register': {
-          const timeout = params.timeout as number;
-          if (timeout <= 0) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'timeout must be a positive number of milliseconds');
-          this.#timeoutMs = timeout;
-          await this.#plugin.pluginRegister(params as never, { ...ctx, timeoutMs: timeout });
-          this.#registered = true;
-          return null;
-        }
-        case 'plugin_unregister':
-          this.#unregistered = true;
-          await plugin.pluginUnregister?.(params, ctx);
-          // Answer first, then end the session: the client is waiting for this reply.
-          setImmediate(() => { void this.connection.close(); });
-          return null;
-        case 'time_out_set': {
-          const ms = params.ms as number;
-          if (ms <= 0) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'timeout must be a positive number of milliseconds');
-          this.#timeoutMs = ms;
-          await plugin.timeOutSet?.(params, ctx);
-          return null;
-        }
-        case 'time_out_get':
-          return this.#timeoutMs;
-        case 'job_status':
-          return plugin.jobStatus ? await plugin.jobStatus(params, ctx) : this.#jobs.status(params.job_id as string);
-        case 'job_free':
-          if (plugin.jobFree) await plugin.jobFree(params, ctx);
-          else this.#jobs.free(params.job_id as string);
-          return null;
-      }
-      const fn = plugin[descriptor.name];
-      if (typeof fn !== 'function') {
-        throw new LsmError(ErrorNumber.NO_SUPPORT, `"${descriptor.method}" is not supported by this plug-in`);
-      }
-      return await fn.call(this.#plugin, params, ctx);
+      outcome = this.#call(descriptor, params, ctx);
     } catch (err) {
-      if (err instanceof LsmError) throw err;
-      const e = err instanceof Error ? err : new Error(String(err));
-      this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message, stack: e.stack });
-      throw new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`, e.stack ?? null);
+      throw this.#asLsmError(descriptor, err);
     }
+    if (!isPromiseLike(outcome)) return outcome;
+    return Promise.resolve(outcome).catch((err: unknown) => {
+      throw this.#asLsmError(descriptor, err);
+    });
+  }
+
+  #call(descriptor: AnyMethod, params: Record<string, unknown> & { flags: number }, ctx: CallContext): unknown {
+    const plugin = this.#plugin as unknown as Record<string, ((p: unknown, c: CallContext) => unknown) | undefined>;
+    switch (descriptor.method) {
+      case 'plugin_info':
+        return [this.#plugin.description, this.#plugin.version];
+      case 'plugin_register':
+        return this.#register(params, ctx);
+      case 'plugin_unregister':
+        return this.#unregister(params, ctx);
+      case 'time_out_set': {
+        const ms = params.ms as number;
+        if (ms <= 0) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'timeout must be a positive number of milliseconds');
+        this.#timeoutMs = ms;
+        return then(plugin.timeOutSet?.(params, ctx), () => null);
+      }
+      case 'time_out_get':
+        return this.#timeoutMs;
+      case 'job_status':
+        return plugin.jobStatus ? plugin.jobStatus(params, ctx) : this.#jobs.status(params.job_id as string);
+      case 'job_free':
+        if (plugin.jobFree) return then(plugin.jobFree(params, ctx), () => null);
+        this.#jobs.free(params.job_id as string);
+        return null;
+    }
+    const fn = plugin[descriptor.name];
+    if (typeof fn !== 'function') {
+      throw new LsmError(ErrorNumber.NO_SUPPORT, `"${descriptor.method}" is not supported by this plug-in`);
+    }
+    return fn.call(this.#plugin, params, ctx);
+  }
+
+  async #register(params: Record<string, unknown>, ctx: CallContext): Promise<null> {
+    const timeout = params.timeout as number;
+    if (timeout <= 0) throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'timeout must be a positive number of milliseconds');
+    this.#timeoutMs = timeout;
+    await this.#plugin.pluginRegister(params as never, { ...ctx, timeoutMs: timeout });
+    this.#registered = true;
+    return null;
+  }
+
+  async #unregister(params: Record<string, unknown>, ctx: CallContext): Promise<null> {
+    this.#unregistered = true;
+    await this.#plugin.pluginUnregister?.(params as never, ctx);
+    // Answer first, then end the session: the client is waiting for this reply.
+    setImmediate(() => { void this.connection.close(); });
+    return null;
+  }
+
+  #asLsmError(descriptor: AnyMethod, err: unknown): LsmError {
+    if (err instanceof LsmError) return err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message, stack: e.stack });
+    return new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`, e.stack ?? null);
   }
 
   #checkFlags(descriptor: AnyMethod, flags: number): void {
@@ -194,8 +245,7 @@ export class PluginSession {
   }
 
   /** Pushes `job_progress` notifications to the client until the job ends or the client leaves. */
-  #watchJob(jobId: string | null, rctx: RequestContext): void {
-    if (jobId === null) return;
+  #watchJob(jobId: string, rctx: RequestContext): void {
     let last = -1;
     const check = async () => {
       let status: number;
