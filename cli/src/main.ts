@@ -1,1 +1,62 @@
-export {};
+/**
+ * lsmcli's entry point. It stays small on purpose: start-up time is most of a command's cost, so it reads
+ * argv with a dependency-free pre-parser, starts the plugin connection at once when the command needs one,
+ * and only then loads commander, the output code and the command's module, while the plugin starts.
+ * It owns the exit code and makes sure stdout is flushed before the process ends.
+ */
+import { preParse } from './args/preparse.js';
+import { findCommand } from './args/table.js';
+import type { EarlyClient } from './context.js';
+import { ExitCode } from './errors.js';
+import { chooseUri, type ConnectionSettings, parseWait } from './settings.js';
+
+const pre = preParse(process.argv.slice(2));
+
+function earlySettings(): ConnectionSettings | undefined {
+  if (pre.help || pre.prompt || pre.argv.some((t) => t.startsWith('--fork_plugin')) || !pre.command || findCommand(pre.command)?.connection !== 'plugin') return undefined;
+  // `list --type plugins` talks to every plugin itself and needs no session.
+  if (pre.argv.some((t, i) => /^(--type=)?plugins$/i.test(t) && (t.includes('=') || pre.argv[i - 1] === '--type'))) return undefined;
+  const uri = chooseUri(pre.uri);
+  if (!uri) return undefined;
+  try {
+    return { uri, password: process.env.LSMCLI_PASSWORD || null, timeoutMs: parseWait(pre.wait) };
+  } catch {
+    return undefined;
+  }
+}
+
+let early: EarlyClient | undefined;
+const settings = earlySettings();
+if (settings) {
+  const started = import('./early-plugin.js').then((m) => m.startPluginEarly(settings.uri));
+  // Wait for the spawn itself (a few ms) before loading anything else: the module loader would otherwise
+  // interleave the rest of the CLI's loading with it and start the plugin last.
+  await started.catch(() => undefined);
+  const client = import('./context.js').then((m) => m.openClient(settings, started));
+  client.catch(() => {}); // reported (or discarded) by whoever adopts it
+  early = { settings, client };
+}
+
+let stdoutBroken = false;
+process.stdout.on('error', () => {
+  stdoutBroken = true;
+});
+
+const { run } = await import('./run.js');
+const running = run(pre, early, {
+  stdout: (s) => {
+    if (!stdoutBroken) process.stdout.write(s);
+  },
+  stderr: (s) => process.stderr.write(s),
+});
+
+let interrupted = false;
+process.once('SIGINT', () => {
+  interrupted = true;
+  void running.abort().finally(() => process.exit(ExitCode.INTERRUPTED));
+});
+
+const code = await running.code;
+const finalCode = interrupted ? ExitCode.INTERRUPTED : stdoutBroken ? ExitCode.INTERRUPTED : code;
+// Exit only once stdout has drained: process.exit() would cut a large listing written to a pipe.
+process.stdout.write('', () => process.exit(finalCode));
