@@ -121,24 +121,23 @@ export class Client {
     const env = options.env ?? process.env;
     const mode = options.mode ?? 'auto';
     const socketPath = path.join(socketDirectory(env), parsed.plugin);
-    let connection: Connection;
-    let client: Client;
     const connectionOptions = {
       timeoutMs,
       ...(options.maxFrameBytes !== undefined ? { maxFrameBytes: options.maxFrameBytes } : {}),
     };
-    let socket: Awaited<ReturnType<typeof connectUnix>> | undefined;
+    const embeddedClient = (embedded: EmbeddedPlugin): Client => new Client(uri, 'embedded', new Connection(embedded.socket, {
+      ...connectionOptions,
+      peerName: `plug-in "${parsed.plugin}"`,
+      closeReason: () => embedded.exitDescription(50),
+    }), timeoutMs, embedded);
+    let client: Client | undefined;
     if (options.embedded) {
-      const embedded = await options.embedded;
-      connection = new Connection(embedded.socket, {
-        ...connectionOptions,
-        peerName: `plug-in "${parsed.plugin}"`,
-        closeReason: () => embedded.exitDescription(50),
-      });
-      client = new Client(uri, 'embedded', connection, timeoutMs, embedded);
+      // A plugin process the caller started early (lsmcli overlaps its own start-up with the plugin's).
+      client = embeddedClient(await options.embedded);
     } else if (mode !== 'embedded' && existsSync(socketPath)) {
       try {
-        socket = await connectUnix(socketPath, options.signal);
+        const socket = await connectUnix(socketPath, options.signal);
+        client = new Client(uri, 'daemon', new Connection(socket, { ...connectionOptions, peerName: `plug-in "${parsed.plugin}" (daemon socket ${socketPath})` }), timeoutMs);
       } catch (err) {
         // A stale socket left by a daemon that died (ECONNREFUSED), or one removed while we looked: in `auto`
         // mode the plugin is still reachable embedded.
@@ -146,12 +145,8 @@ export class Client {
         if (mode === 'daemon' || !stale) throw err;
       }
     }
-    if (socket) {
-      connection = new Connection(socket, { ...connectionOptions, peerName: `plug-in "${parsed.plugin}" (daemon socket ${socketPath})` });
-      client = new Client(uri, 'daemon', connection, timeoutMs);
-    } else if (mode === 'daemon') {
-      throw new LsmError(ErrorNumber.PLUGIN_NOT_EXIST, `Plug-in ${socketPath} not found!`);
-    } else {
+    if (!client) {
+      if (mode === 'daemon') throw new LsmError(ErrorNumber.PLUGIN_NOT_EXIST, `Plug-in ${socketPath} not found!`);
       const executable = findPluginExecutable(parsed.plugin, env);
       if (!executable) {
         throw new LsmError(
@@ -159,13 +154,7 @@ export class Client {
           `Plug-in "${parsed.plugin}" not found: no daemon socket ${socketPath} and no ${parsed.plugin}_lsmplugin in ${pluginDirectories(env).join(', ') || '(no plugin directories)'}`,
         );
       }
-      const embedded = await spawnPlugin(executable, env);
-      connection = new Connection(embedded.socket, {
-        ...connectionOptions,
-        peerName: `plug-in "${parsed.plugin}"`,
-        closeReason: () => embedded.exitDescription(50),
-      });
-      client = new Client(uri, 'embedded', connection, timeoutMs, embedded);
+      client = embeddedClient(await spawnPlugin(executable, env));
     }
     try {
       // The plugin enforces `timeout` on the registration itself; the client's deadline also covers the plugin
