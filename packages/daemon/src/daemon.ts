@@ -3,7 +3,7 @@
  * every connection with its own plugin process (see session.ts). `reload()` rescans (SIGHUP); `stop()` stops
  * accepting, lets sessions finish within a bound, then kills what is left (SIGTERM).
  */
-import { mkdirSync } from 'node:fs';
+import { makeDirectories } from './directories.js';
 import type net from 'node:net';
 import path from 'node:path';
 import { ErrorNumber, LsmError } from '@openlsm/core';
@@ -85,7 +85,7 @@ export class Daemon {
   async start(): Promise<void> {
     const dir = this.#config.socketDir;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      makeDirectories(dir, 0o755);
     } catch (err) {
       throw new LsmError(ErrorNumber.PLUGIN_IPC_FAIL, `Cannot create the socket directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (choose one with --socket-dir or LSM_UDS_PATH)`);
     }
