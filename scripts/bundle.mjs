@@ -6,17 +6,31 @@
 // the tsc output, so `dist/` stays the source of truth; the bin wrappers fall back to `dist/main.js` when a
 // bundle is missing. Native and lazily-loaded packages stay external and are resolved from node_modules.
 import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+// `name` is the bundle's file name in the entry's dist/ directory. lsmcli is split at its dynamic imports, so the
+// entry chunk that starts the plugin process is small and the rest loads while the plugin starts; the chunks sit
+// beside the entry so that paths relative to `import.meta.url` (../package.json) stay what they are in dist/.
 const targets = [
-  { entry: 'plugins/sim/dist/main.js', out: 'plugins/sim/dist/sim_lsmplugin.bundle.mjs' },
-  { entry: 'cli/dist/main.js', out: 'cli/dist/lsmcli.bundle.mjs' },
+  { entry: 'plugins/sim/dist/main.js', name: 'sim_lsmplugin', split: false },
+  { entry: 'cli/dist/main.js', name: 'lsmcli', split: true },
 ];
 
+for (const t of targets) {
+  const dir = path.join(root, path.dirname(t.entry));
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith(`${t.name}.bundle`) || f.startsWith(`${t.name}.chunk-`)) rmSync(path.join(dir, f));
+  }
+}
+
 await Promise.all(targets.map((t) => build({
-  entryPoints: [path.join(root, t.entry)],
-  outfile: path.join(root, t.out),
+  entryPoints: { [`${t.name}.bundle`]: path.join(root, t.entry) },
+  outdir: path.join(root, path.dirname(t.entry)),
+  outExtension: { '.js': '.mjs' },
+  splitting: t.split,
+  chunkNames: `${t.name}.chunk-[hash]`,
   bundle: true,
   platform: 'node',
   format: 'esm',

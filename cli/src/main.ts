@@ -7,6 +7,7 @@
 import { preParse } from './args/preparse.js';
 import { findCommand } from './args/table.js';
 import type { EarlyClient } from './context.js';
+import { startPluginEarly } from './early-plugin.js';
 import { ExitCode } from './errors.js';
 import { chooseUri, type ConnectionSettings, parseWait } from './settings.js';
 
@@ -28,7 +29,7 @@ function earlySettings(): ConnectionSettings | undefined {
 let early: EarlyClient | undefined;
 const settings = earlySettings();
 if (settings) {
-  const started = import('./early-plugin.js').then((m) => m.startPluginEarly(settings.uri));
+  const started = startPluginEarly(settings.uri);
   // Wait for the spawn itself (a few ms) before loading anything else: the module loader would otherwise
   // interleave the rest of the CLI's loading with it and start the plugin last.
   await started.catch(() => undefined);
