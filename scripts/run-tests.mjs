@@ -3,27 +3,16 @@
 // Node 20's `--test` does not expand globs, so the file list is built here. Arguments filter by substring:
 //   node scripts/run-tests.mjs ipc client     (only files whose path contains "ipc" or "client")
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { findFiles, repoRoot } from './find-files.mjs';
 
-const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
-const roots = ['packages', 'plugins'].flatMap((d) => readdirSync(path.join(root, d)).map((p) => path.join(d, p)))
+const roots = ['packages', 'plugins'].flatMap((d) => readdirSync(path.join(repoRoot, d)).map((p) => path.join(d, p)))
   .concat(['cli', 'test'])
-  .map((d) => path.join(root, d, 'dist'));
-
-function walk(dir, out) {
-  let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
-  for (const name of entries) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) walk(full, out);
-    else if (name.endsWith('.test.js')) out.push(full);
-  }
-  return out;
-}
+  .map((d) => path.join(repoRoot, d, 'dist'));
 
 const filters = process.argv.slice(2);
-const files = roots.flatMap((d) => walk(d, [])).sort()
+const files = roots.flatMap((d) => findFiles(d, '.test.js'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files found (run `npm run build` first)');

@@ -72,23 +72,57 @@ export function findPluginExecutable(plugin: string, env: NodeJS.ProcessEnv = pr
   return undefined;
 }
 
-/** Every plugin executable in the plugin directories, by plugin name (first directory wins). */
-export function listPluginExecutables(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const dir of pluginDirectories(env)) {
+/** A plugin name becomes a socket name and part of a path: kept to safe characters, within sun_path's limit. */
+const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,126}$/;
+
+export interface Discovery {
+  /** Plugin name -> executable path. */
+  plugins: Map<string, string>;
+  /** Files that look like plugins but were skipped, with why. */
+  skipped: { file: string; reason: string }[];
+}
+
+/**
+ * Every executable `<name>_lsmplugin` directly in `dirs` (lsm's naming); the first directory that has a name
+ * wins. Files that match but cannot be run, or whose name is unsafe, are reported in `skipped`. openlsmd serves
+ * what this finds; the client lists it for `lsmcli list --type plugins`.
+ */
+export function discoverPlugins(dirs: readonly string[]): Discovery {
+  const plugins = new Map<string, string>();
+  const skipped: { file: string; reason: string }[] = [];
+  for (const dir of dirs) {
     let names: string[];
     try {
       names = readdirSync(dir);
     } catch {
       continue;
     }
-    for (const name of names.sort()) {
-      if (!name.endsWith(PLUGIN_SUFFIX)) continue;
-      const plugin = name.slice(0, -PLUGIN_SUFFIX.length);
-      if (plugin.length === 0 || found.has(plugin)) continue;
-      const full = path.join(dir, name);
-      if (isExecutableFile(full)) found.set(plugin, full);
+    for (const entry of names.sort()) {
+      if (!entry.endsWith(PLUGIN_SUFFIX)) continue;
+      const name = entry.slice(0, -PLUGIN_SUFFIX.length);
+      const file = path.join(dir, entry);
+      if (!PLUGIN_NAME.test(name)) {
+        skipped.push({ file, reason: 'the plugin name must be letters, digits, ".", "_" or "-"' });
+        continue;
+      }
+      if (plugins.has(name)) continue;
+      try {
+        if (!statSync(file).isFile()) {
+          skipped.push({ file, reason: 'not a regular file' });
+          continue;
+        }
+        accessSync(file, constants.X_OK);
+      } catch (err) {
+        skipped.push({ file, reason: `not executable (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+        continue;
+      }
+      plugins.set(name, file);
     }
   }
-  return found;
+  return { plugins, skipped };
+}
+
+/** Every plugin executable in the plugin directories, by plugin name (first directory wins). */
+export function listPluginExecutables(env: NodeJS.ProcessEnv = process.env): Map<string, string> {
+  return discoverPlugins(pluginDirectories(env)).plugins;
 }

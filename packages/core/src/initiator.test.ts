@@ -2,21 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorNumber, LsmError } from './errors.js';
+import { assertInvalid } from './test-helpers.js';
 import { classifyInitiator, isValidIqn, isValidWwpn, normalizeInitiator } from './initiator.js';
 
-function assertInvalid(fn: () => unknown, message?: RegExp): LsmError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LsmError, `expected LsmError, got ${String(caught)}`);
-  assert.equal(caught.code, ErrorNumber.INVALID_ARGUMENT);
-  if (message) assert.match(caught.message, message);
-  assert.ok(caught.message.length < 500, `message too long: ${caught.message.length}`);
-  return caught;
-}
 
 const WWPN = 2;
 const ISCSI_IQN = 5;

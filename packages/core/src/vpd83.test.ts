@@ -2,21 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorNumber, LsmError } from './errors.js';
+import { assertInvalid } from './test-helpers.js';
 import { isValidVpd83, normalizeVpd83 } from './vpd83.js';
 
-function assertInvalid(fn: () => unknown, message?: RegExp): LsmError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof LsmError, `expected LsmError, got ${String(caught)}`);
-  assert.equal(caught.code, ErrorNumber.INVALID_ARGUMENT);
-  if (message) assert.match(caught.message, message);
-  assert.ok(caught.message.length < 400, `message too long: ${caught.message.length}`);
-  return caught;
-}
 
 const NAA6 = '600508b1001c2a8a1c5fc32ad0b2e4f1';
 
