@@ -77,6 +77,28 @@ async function main(): Promise<number> {
   }
   const log = createLogger({ component: 'daemon', level: config.logLevel });
   const daemon = new Daemon(config, { log, env, reloadConfig: load });
+  // Signal handlers go in before start-up: a SIGHUP that arrives while the sockets are being created must not
+  // hit the default action (terminate). Signals received before the daemon is up act once it is.
+  let started = false;
+  let reloadPending = false;
+  let stopSignal: NodeJS.Signals | undefined;
+  let onStop: (() => void) | undefined;
+  const stop = new Promise<void>((resolve) => { onStop = resolve; });
+  const stopNow = (signal: NodeJS.Signals) => {
+    log.info('signal received', { signal });
+    void daemon.stop().then(() => onStop?.());
+  };
+  process.on('SIGHUP', () => {
+    if (started) void daemon.reload();
+    else reloadPending = true;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (started) stopNow(signal);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
     await daemon.start();
   } catch (err) {
@@ -86,15 +108,9 @@ async function main(): Promise<number> {
     await log.flush();
     return 1;
   }
-  process.on('SIGHUP', () => { void daemon.reload(); });
-  const stop = new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      log.info('signal received', { signal });
-      void daemon.stop().then(resolve);
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
+  started = true;
+  if (stopSignal) stopNow(stopSignal);
+  else if (reloadPending) void daemon.reload();
   // A bug in one session must not take every other client down: log it and go on.
   process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.message, stack: err.stack }));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));
