@@ -17,6 +17,7 @@ import {
   type ParamsOf, parseUri, PluginRegister, PluginUnregister, type ResultOf,
 } from '@openlsm/core';
 import { type CallOptions, connectUnix, Connection, DEFAULT_TIMEOUT_MS } from '@openlsm/ipc';
+import type { ClientMethods, InvokeOptions } from './api.js';
 import { spawnPlugin, type EmbeddedPlugin } from './embedded.js';
 import { findPluginExecutable, pluginDirectories, socketDirectory } from './locate.js';
 
@@ -49,13 +50,6 @@ export interface ConnectOptions {
   embedded?: Promise<EmbeddedPlugin>;
 }
 
-export interface InvokeOptions extends CallOptions {
-  /** Called with the percentage while a job runs. */
-  onProgress?: (percent: number, jobId: string) => void;
-  /** Longest wait between `job_status` polls when the plugin pushes no progress (default 500 ms). */
-  pollIntervalMs?: number;
-}
-
 type ArgsOf<D> = Record<string, never> extends ParamsOf<D>
   ? [params?: ParamsOf<D>, options?: InvokeOptions]
   : [params: ParamsOf<D>, options?: InvokeOptions];
@@ -63,18 +57,24 @@ type ArgsOf<D> = Record<string, never> extends ParamsOf<D>
 /** Methods the session manages itself (`connect`, `close`) are not exposed as calls. */
 type SessionMethod = typeof PluginRegister | typeof PluginUnregister;
 
-/**
- * One method per lsm RPC, named after it in camelCase (`volume_create` -> `volumeCreate`), taking lsm's named
- * params. Asynchronous operations resolve when their job completes, with the job's item; see
- * `call()` to start a job without waiting.
- */
-export type ClientApi = {
+/** The RPC methods as the RPC table defines them; `ClientMethods` (api.ts) must be exactly this, documented. */
+type DerivedApi = {
   [D in Exclude<AnyMethod, SessionMethod> as D['name']]: (...args: ArgsOf<D>) => Promise<AwaitedResultOf<D>>;
 };
+type MissingFromApi = Exclude<keyof DerivedApi, keyof ClientMethods>;
+type UnknownInApi = Exclude<keyof ClientMethods, keyof DerivedApi>;
+// Compile-time checks: every RPC of the table is documented in api.ts with the table's signature, and nothing else.
+const apiHasEveryRpc: [MissingFromApi, UnknownInApi] extends [never, never] ? true : never = true;
+const apiMatchesTable: ClientMethods extends DerivedApi ? (DerivedApi extends ClientMethods ? true : never) : never = true;
+void apiHasEveryRpc;
+void apiMatchesTable;
+
+/** One method per lsm RPC (see api.ts for each one's documentation). */
+export type ClientApi = ClientMethods;
 
 type ProgressListener = (status: number, percent: number) => void;
 
-export interface Client extends ClientApi {}
+export interface Client extends ClientMethods {}
 
 export class Client {
   readonly uri: string;
