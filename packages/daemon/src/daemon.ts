@@ -147,7 +147,7 @@ export class Daemon {
     const rootByChoice = identity.runsAsRoot && config.allowPluginRoot && settings.requireRoot;
     if (identity.runsAsRoot && !rootByChoice && !this.#warnedUser) {
       this.#warnedUser = true;
-      this.#log.warn('the configured plug-in user does not exist; plug-ins run as root', { user: config.user });
+      this.#log.warn('the configured plug-in user does not exist; plug-ins run as root and their sockets are closed to other users', { user: config.user });
     }
     const log = this.#log;
     const pool = new PluginPool({
@@ -157,7 +157,10 @@ export class Daemon {
       maxSessions: settings.maxSessions ?? config.maxSessions,
       log,
     });
-    const mode = settings.socketMode ?? (rootByChoice ? 0o600 : config.socketMode);
+    // A plugin that runs as root only because the plugin user is missing must not be offered to every local
+    // user (the sim plugin, for one, writes a state file wherever its URI says): its socket loses the
+    // permissions for others, so only root and the socket group can start it.
+    const mode = settings.socketMode ?? (rootByChoice ? 0o600 : identity.runsAsRoot ? config.socketMode & ~0o007 : config.socketMode);
     let gid: number | undefined;
     if (config.socketGroup !== undefined) {
       gid = lookupGroup(config.socketGroup);

@@ -103,6 +103,20 @@ describe('openlsmd lifecycle', () => {
     }
   });
 
+  test('a plugin that runs as root only because the plugin user is missing is not offered to other users', async () => {
+    const env = daemonEnv({ config: 'user: openlsm-no-such-user\nexit_grace_ms: 500\n' });
+    try {
+      await env.start();
+      const mode = statSync(path.join(env.socketDir, 'echo')).mode & 0o777;
+      // As root the echo plugin falls back to running as root, so its socket drops the bits for others; a daemon
+      // started by an ordinary user runs plugins as that user and keeps the configured 0666.
+      assert.equal(mode, isRoot ? 0o660 : 0o666);
+      assert.equal((await (await env.connect('echo://')).systems()).length, 1);
+    } finally {
+      await env.cleanup();
+    }
+  });
+
   test('stale sockets and a dead daemon\'s lock are cleaned up at start', async () => {
     const env = daemonEnv();
     try {
