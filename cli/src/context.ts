@@ -6,7 +6,7 @@ import type { Client } from '@openlsm/client';
 import type { EmbeddedPlugin } from '@openlsm/client/embedded';
 import { ArgError, ExitCode, ExitWith } from './errors.js';
 import type { Printer } from './output/printer.js';
-import { checkPasswordUser, chooseUri, type ConnectionSettings, DEFAULT_TIMEOUT_MS } from './settings.js';
+import { checkPasswordUser, chooseUri, type ConnectionSettings, DEFAULT_TIMEOUT_MS, pluginEnvironment } from './settings.js';
 
 /** The global options as commander parsed them. */
 export interface Globals {
@@ -40,6 +40,7 @@ export async function openClient(settings: ConnectionSettings, started?: Promise
   try {
     return await Client.connect(settings.uri, {
       password: settings.password,
+      env: pluginEnvironment(process.env),
       timeoutMs: settings.timeoutMs,
       ...(embedded ? { embedded: Promise.resolve(embedded) } : {}),
     });
@@ -54,7 +55,7 @@ async function forkPlugin(settings: ConnectionSettings, executable: string, env:
   const { spawnPlugin } = await import('@openlsm/client/embedded');
   let started: EmbeddedPlugin;
   try {
-    started = await spawnPlugin(executable, env);
+    started = await spawnPlugin(executable, pluginEnvironment(env));
   } catch (err) {
     throw new ExitWith(ExitCode.PLUGIN_START, `Plug-in failed to start: ${err instanceof Error ? err.message : String(err)}`);
   }

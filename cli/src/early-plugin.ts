@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type EmbeddedPlugin, spawnPlugin } from '@openlsm/client/embedded';
 import { findPluginExecutable, socketDirectory } from '@openlsm/client/locate';
+import { pluginEnvironment } from './settings.js';
 
 /** The plugin name of a URI (`targetd+ssl://...` -> `targetd`), or undefined when it has no scheme. */
 export function pluginOfUri(uri: string): string | undefined {
@@ -28,5 +29,5 @@ export async function startPluginEarly(uri: string, env: NodeJS.ProcessEnv = pro
   if (!executable) return undefined;
   // msgpackr's optional native decoder takes ~12 ms to locate and load, on the critical path of the plugin's
   // start-up, and only speeds up decoding large messages, which a plugin does not receive (it sends them).
-  return spawnPlugin(executable, { MSGPACKR_NATIVE_ACCELERATION_DISABLED: 'true', ...env });
+  return spawnPlugin(executable, { MSGPACKR_NATIVE_ACCELERATION_DISABLED: 'true', ...pluginEnvironment(env) });
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ArgError } from './errors.js';
-import { checkPasswordUser, chooseUri, parseWait, uriFromConfigFile } from './settings.js';
+import { checkPasswordUser, chooseUri, parseWait, pluginEnvironment, uriFromConfigFile } from './settings.js';
 
 describe('connection settings', () => {
   test('URI precedence: -u, then LSMCLI_URI, then ~/.lsmcli', (t) => {
@@ -31,5 +31,12 @@ describe('connection settings', () => {
     checkPasswordUser('sim://', null);
     assert.throws(() => checkPasswordUser('sim://', 'pw'), /password specified with no user name in uri/);
     assert.throws(() => checkPasswordUser('sim://?x=a@b', 'pw'), ArgError);
+  });
+});
+
+describe('pluginEnvironment', () => {
+  test('passes the environment on without the password', () => {
+    const env = pluginEnvironment({ PATH: '/bin', LSMCLI_PASSWORD: 's3cret', LSM_SIM_TIME: '0' });
+    assert.deepEqual(env, { PATH: '/bin', LSM_SIM_TIME: '0' });
   });
 });

@@ -57,3 +57,13 @@ export function checkPasswordUser(uri: string, password: string | null): void {
   const authority = m?.[1] ?? '';
   if (!authority.includes('@')) throw new ArgError('password specified with no user name in uri');
 }
+
+/**
+ * The environment a plugin process is started with: lsmcli's own, less the password. The password reaches the
+ * plugin in `plugin_register` only; it has no business in the child's environment (readable in /proc/<pid>/environ
+ * and inherited by whatever the plugin starts).
+ */
+export function pluginEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { LSMCLI_PASSWORD: _password, ...rest } = env;
+  return rest;
+}
