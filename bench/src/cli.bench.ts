@@ -13,15 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@openlsm/client';
+import { percentile } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const lsmcli = path.resolve(here, '../../cli/bin/lsmcli.js');
 const VOLUMES = 1_000;
 const RUNS = 20;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 /** Runs lsmcli once; resolves with [wall ms, stdout bytes]. */
 function timeRun(argv: string[], env: NodeJS.ProcessEnv): Promise<[number, number]> {

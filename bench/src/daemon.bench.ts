@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@openlsm/client';
 import { encodeLsmFrame, LsmFrameReader, parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
+import { percentile } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -33,10 +34,6 @@ const CLI_RUNS = 20;
 const LIST_RUNS = 20;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 function summary(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);

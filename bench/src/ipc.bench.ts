@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@openlsm/client';
+import { median, percentile } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const echoPlugin = path.resolve(here, '../../test/dist/fixtures/echo-plugin.js');
@@ -22,14 +23,6 @@ const PIPELINED_CALLS = 50_000;
 const IN_FLIGHT = 512;
 const VOLUME_COUNT = 100_000;
 const VOLUME_RUNS = 5;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
-}
 
 async function sequential(client: Client): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < SEQUENTIAL_WARMUP; i++) await client.pluginInfo();

@@ -18,13 +18,9 @@ import { Client, findPluginExecutable, spawnPlugin } from '@openlsm/client';
 import type { Pool } from '@openlsm/core';
 import { Connection } from '@openlsm/ipc';
 import { SimStore } from '@openlsm/plugin-sim';
+import { median } from './stats.js';
 
 const MiB = 1n << 20n;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
