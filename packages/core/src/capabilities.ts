@@ -133,9 +133,3 @@ export function capabilityEntries(caps: Capabilities): { name: CapabilityName; v
 export function capabilitiesToHex(caps: Capabilities): string {
   return Buffer.from(caps.cap.buffer, caps.cap.byteOffset, caps.cap.byteLength).toString('hex');
 }
-
-/** Parses lsm's hex form; returns undefined when the text is not 1024 hex digits. */
-export function capabilitiesFromHex(hex: string): Capabilities | undefined {
-  if (hex.length !== CAPABILITY_COUNT * 2 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
-  return { cap: new Uint8Array(Buffer.from(hex, 'hex')) };
-}

@@ -105,10 +105,3 @@ export class LsmError extends Error {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }
 }
-
-const lsmCodes: Record<number, true> = Object.fromEntries(Object.values(ErrorNumber).map((c) => [c, true]));
-
-/** True when `code` is one of lsm's defined error numbers. */
-export function isKnownErrorCode(code: number): boolean {
-  return lsmCodes[code] === true;
-}

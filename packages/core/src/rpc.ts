@@ -176,9 +176,3 @@ export type AnyMethod = (typeof allMethods)[number];
 
 /** Descriptor by wire name (`volume_create`). */
 export const methodsByWireName: ReadonlyMap<string, AnyMethod> = new Map(allMethods.map((m) => [m.method, m]));
-
-/** The session methods every plugin must answer (lsm's mandatory `IPlugin` set). */
-export const mandatoryMethods: readonly string[] = [
-  'plugin_register', 'plugin_unregister', 'plugin_info', 'time_out_set', 'time_out_get', 'capabilities',
-  'job_status', 'job_free', 'systems', 'pools',
-];
