@@ -6,7 +6,7 @@
  * Kubernetes provisioner checks -50 and -151), so a backend condition must come out as the code targetd itself
  * would have raised for it. The message is ours: it names what was wrong in words a person can act on.
  */
-import { ErrorNumber, errorName, LsmError } from '@openlsm/core';
+import { describeForMessage, ErrorNumber, errorName, LsmError } from '@openlsm/core';
 
 export const TargetdCode = {
   PARSE_ERROR: -32700,
@@ -41,6 +41,14 @@ export class TargetdError extends Error {
     this.name = 'TargetdError';
     this.code = code;
   }
+}
+
+/**
+ * A client-supplied name for a message: as is when it is short and plain (targetd's own messages quote nothing:
+ * `Invalid pool (nosuchpool)`), else escaped and cut (`describeForMessage`), so no input can forge a line.
+ */
+export function nameForMessage(name: string): string {
+  return /^[\w .:/-]{1,64}$/.test(name) ? name : describeForMessage(name);
 }
 
 /** What the failing call was about, so that one lsm code can become the targetd code of that object. */

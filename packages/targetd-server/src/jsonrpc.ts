@@ -15,8 +15,7 @@
  * * Errors found before the id is read are answered with id 0, never null.
  */
 import { parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
-import { describeForMessage } from '@openlsm/core';
-import { TargetdCode, TargetdError } from './errors.js';
+import { nameForMessage, TargetdCode, TargetdError } from './errors.js';
 import { INVALID_ARGUMENTS } from './params.js';
 
 export type RpcId = number | bigint;
@@ -76,11 +75,6 @@ function falsy(v: unknown): boolean {
   return typeof v === 'object' && Object.keys(v).length === 0;
 }
 
-/** How an unknown method's name is quoted back: as is when it is a plain identifier, else escaped and cut. */
-function methodForMessage(method: string): string {
-  return /^[A-Za-z0-9_]{1,64}$/.test(method) ? method : describeForMessage(method);
-}
-
 /** Decodes, checks and dispatches one request body; never throws. */
 export async function answerRpc(body: Uint8Array, dispatch: Dispatch): Promise<RpcOutcome> {
   let request: unknown;
@@ -119,5 +113,5 @@ export async function answerRpc(body: Uint8Array, dispatch: Dispatch): Promise<R
 
 /** The error a dispatcher raises for a method it does not have. */
 export function methodNotFound(method: string): TargetdError {
-  return new TargetdError(TargetdCode.METHOD_NOT_FOUND, `method ${methodForMessage(method)} not found`);
+  return new TargetdError(TargetdCode.METHOD_NOT_FOUND, `method ${nameForMessage(method)} not found`);
 }

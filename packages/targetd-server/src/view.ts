@@ -10,13 +10,13 @@
  */
 import type { Client, InvokeOptions } from '@openlsm/client';
 import {
-  type AccessGroup, type Capabilities, Capability, describeForMessage, ErrorNumber, InitiatorType, isSupported,
+  type AccessGroup, type Capabilities, Capability, ErrorNumber, InitiatorType, isSupported,
   LsmError, normalizeInitiator, type Pool, PoolElementType, type System, type Volume,
 } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
 import type { Backend } from './backend.js';
 import type { PoolSpec, ServerConfig } from './config.js';
-import { asTargetd, TargetdCode, TargetdError } from './errors.js';
+import { asTargetd, nameForMessage, TargetdCode, TargetdError } from './errors.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { LunRegistry } from './lun-registry.js';
 
@@ -149,7 +149,7 @@ export class BackendView {
   /** The backend pool behind targetd pool `name` of `kind`; -110 "Invalid pool (name)" if there is none. */
   async pool(name: string, kind: PoolKind): Promise<Pool> {
     const offered = this.state.offered.find((o) => o.name === name && o.kind === kind);
-    const invalid = () => new TargetdError(TargetdCode.INVALID_POOL, `Invalid pool (${describeForMessage(name)})`);
+    const invalid = () => new TargetdError(TargetdCode.INVALID_POOL, `Invalid pool (${nameForMessage(name)})`);
     if (!offered) throw invalid();
     const [pool] = await asTargetd('volume', () => this.call((c, o) => c.pools({ search_key: 'id', search_value: offered.poolId }, o)));
     if (!pool) throw invalid();
@@ -169,7 +169,7 @@ export class BackendView {
   async findVolume(pool: Pool, name: string): Promise<Volume | undefined> {
     const matches = (await this.volumes(pool)).filter((v) => v.name === name);
     if (matches.length > 1) {
-      throw new TargetdError(TargetdCode.GENERIC, `The backend holds ${matches.length} volumes named ${describeForMessage(name)} in pool ${pool.id}: rename all but one on the backend`);
+      throw new TargetdError(TargetdCode.GENERIC, `The backend holds ${matches.length} volumes named ${nameForMessage(name)} in pool ${pool.id}: rename all but one on the backend`);
     }
     return matches[0];
   }
@@ -177,7 +177,7 @@ export class BackendView {
   /** The volume named `name` in `pool`; -103 if there is none. */
   async volume(pool: Pool, poolName: string, name: string): Promise<Volume> {
     const volume = await this.findVolume(pool, name);
-    if (!volume) throw new TargetdError(TargetdCode.NOT_FOUND_VOLUME, `Volume ${describeForMessage(name)} not found in pool ${describeForMessage(poolName)}`);
+    if (!volume) throw new TargetdError(TargetdCode.NOT_FOUND_VOLUME, `Volume ${nameForMessage(name)} not found in pool ${nameForMessage(poolName)}`);
     return volume;
   }
 

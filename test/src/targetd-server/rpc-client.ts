@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { parseLsmJson } from '@openlsm/daemon';
+import { parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
 
 export interface Target {
   host: string;
@@ -168,7 +168,7 @@ export class RpcClient {
   /** Calls `method`; resolves with its result or rejects with RpcError. */
   async call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T> {
     const id = ++this.#id;
-    const { status, body } = await this.post(JSON.stringify({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) }));
+    const { status, body } = await this.post(stringifyLsmJson({ jsonrpc: '2.0', id, method, ...(params ? { params } : {}) }));
     if (status !== 200) throw new Error(`HTTP ${status}: ${body}`);
     const reply = parseLsmJson(body) as { result?: T; error?: { code: number; message: string }; id: number };
     if (reply.id !== id) throw new Error(`reply id ${reply.id} for request ${id}`);

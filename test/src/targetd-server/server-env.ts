@@ -132,14 +132,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ca?.cleanup();
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
   };
-  const listening = parseLines(stderr).find((l) => l.message === 'listening') ?? await Promise.race([
+  let up = false;
+  const listening = await Promise.race([
     waitForLog('listening'),
     exited.then((code) => {
+      if (up) return new Promise<never>(() => undefined);
       cleanup();
       throw new Error(`openlsm-targetd exited ${code} before listening:\n${stderr}`);
     }),
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`openlsm-targetd did not listen within 60 s:\n${stderr}`)), 60_000).unref()),
   ]);
+  up = true;
   const port = listening.port as number;
   return {
     host: '127.0.0.1',

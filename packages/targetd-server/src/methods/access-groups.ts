@@ -9,8 +9,8 @@
  * LUN number free *in the group* (targetd computes it from the volume's other mappings and collides on the
  * second volume), and an `h_lun_id` already used in the group is refused before anything changes.
  */
-import { describeForMessage, InitiatorType, type AccessGroup } from '@openlsm/core';
-import { asTargetd, TargetdCode, TargetdError } from '../errors.js';
+import { InitiatorType, type AccessGroup } from '@openlsm/core';
+import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { lun, nullable, optional, string } from '../params.js';
 import { type BackendView, iscsiName, isStandalone } from '../view.js';
 import { allMasks, deleteGroup, groupMasks, mask, unmask, withMasking } from './masks.js';
@@ -111,10 +111,10 @@ export const accessGroupMethods: MethodTable = {
       if (luns.has(volume.id)) return null;
       if (h_lun_id !== null) {
         const holder = volumes.find((v) => luns.get(v.id) === h_lun_id);
-        if (holder) throw new TargetdError(TargetdCode.GENERIC, `Host LUN id ${h_lun_id} is already used in access group ${describeForMessage(ag_name)} by volume ${describeForMessage(holder.name)}`);
+        if (holder) throw new TargetdError(TargetdCode.GENERIC, `Host LUN id ${h_lun_id} is already used in access group ${nameForMessage(ag_name)} by volume ${nameForMessage(holder.name)}`);
       }
       const n = h_lun_id ?? view.state.luns.lowestFree(group.id);
-      if (n === undefined) throw new TargetdError(TargetdCode.NO_FREE_HOST_LUN_ID, `No free host LUN id in access group ${describeForMessage(ag_name)}: 0 to 255 are all used`);
+      if (n === undefined) throw new TargetdError(TargetdCode.NO_FREE_HOST_LUN_ID, `No free host LUN id in access group ${nameForMessage(ag_name)}: 0 to 255 are all used`);
       await mask(view, group, volume, n);
       return null;
     });

@@ -9,8 +9,8 @@
  * maps that one member alone, which lsm's model cannot hold); initiator names are compared case-insensitively;
  * the same volume is never exported twice to one initiator under two LUN numbers.
  */
-import { Capability, describeForMessage, InitiatorType, sizeBytes } from '@openlsm/core';
-import { asTargetd, TargetdCode, TargetdError } from '../errors.js';
+import { Capability, InitiatorType, sizeBytes } from '@openlsm/core';
+import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { boolean, lun, nullable, optional, string } from '../params.js';
 import { iscsiName, isStandalone } from '../view.js';
 import { allMasks, groupMasks, mask, unmask, withMasking } from './masks.js';
@@ -40,17 +40,17 @@ export const exportMethods: MethodTable = {
     return withMasking(view, async () => {
       const owner = (await view.groups()).owner.get(initiator);
       if (owner && !isStandalone(owner)) {
-        throw new TargetdError(TargetdCode.EXISTS_INITIATOR, `Initiator ${initiator} belongs to access group ${describeForMessage(owner.name)}: map the volume to the group with access_group_map_create`);
+        throw new TargetdError(TargetdCode.EXISTS_INITIATOR, `Initiator ${initiator} belongs to access group ${nameForMessage(owner.name)}: map the volume to the group with access_group_map_create`);
       }
       if (owner) {
         const { volumes, luns } = await groupMasks(view, owner);
         const current = luns.get(volume.id);
         if (current === args.lun) return null;
         if (current !== undefined) {
-          throw new TargetdError(TargetdCode.GENERIC, `Volume ${describeForMessage(args.vol)} is already exported to ${initiator} as LUN ${current}; export_destroy it first to change the LUN`);
+          throw new TargetdError(TargetdCode.GENERIC, `Volume ${nameForMessage(args.vol)} is already exported to ${initiator} as LUN ${current}; export_destroy it first to change the LUN`);
         }
         const holder = volumes.find((v) => luns.get(v.id) === args.lun);
-        if (holder) throw new TargetdError(TargetdCode.GENERIC, `LUN ${args.lun} of ${initiator} is already used by volume ${describeForMessage(holder.name)}`);
+        if (holder) throw new TargetdError(TargetdCode.GENERIC, `LUN ${args.lun} of ${initiator} is already used by volume ${nameForMessage(holder.name)}`);
         await mask(view, owner, volume, args.lun);
         return null;
       }
@@ -73,13 +73,13 @@ export const exportMethods: MethodTable = {
   export_destroy: method({ pool: string, vol: string, initiator_wwn: string }, async (view, args) => {
     const initiator = iscsiName(args.initiator_wwn);
     const pool = await view.pool(args.pool, 'block');
-    const notExported = (hint = '') => new TargetdError(TargetdCode.NOT_FOUND_VOLUME_EXPORT, `Volume '${args.vol}' not found in ${initiator} exports${hint}`);
+    const notExported = (hint = '') => new TargetdError(TargetdCode.NOT_FOUND_VOLUME_EXPORT, `Volume '${nameForMessage(args.vol)}' not found in ${initiator} exports${hint}`);
     const volume = await view.findVolume(pool, args.vol);
     if (!volume) throw notExported();
     return withMasking(view, async () => {
       const owner = (await view.groups()).owner.get(initiator);
       if (!owner) throw notExported();
-      if (!isStandalone(owner)) throw notExported(`; it is a member of access group ${describeForMessage(owner.name)}: use access_group_map_destroy`);
+      if (!isStandalone(owner)) throw notExported(`; it is a member of access group ${nameForMessage(owner.name)}: use access_group_map_destroy`);
       const { volumes } = await groupMasks(view, owner);
       if (!volumes.some((v) => v.id === volume.id)) throw notExported();
       await unmask(view, owner, volume);

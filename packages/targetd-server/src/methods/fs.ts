@@ -6,8 +6,8 @@
  * exports are made at (nfs.ts). Unlike targetd, `fs_create` honours `size_bytes` (the backend needs a size), and
  * names are checked.
  */
-import { describeForMessage, type FileSystem, type FsSnapshot } from '@openlsm/core';
-import { asTargetd, TargetdCode, TargetdError } from '../errors.js';
+import type { FileSystem, FsSnapshot } from '@openlsm/core';
+import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { nullable, size, string } from '../params.js';
 import type { BackendView } from '../view.js';
 import { checkName, method, type MethodTable } from './method.js';
@@ -51,7 +51,7 @@ async function snapshot(view: BackendView, fs: FileSystem, uuid: string): Promis
 function withFreeFsName(view: BackendView, poolId: string, name: string, code: number, fn: () => Promise<void>): Promise<void> {
   return view.state.locks.run(`fs:${poolId}:${name}`, async () => {
     const taken = (await offeredFileSystems(view)).some(({ fs }) => fs.pool_id === poolId && fs.name === name);
-    if (taken) throw new TargetdError(code, `File system ${describeForMessage(name)} exists`);
+    if (taken) throw new TargetdError(code, `File system ${nameForMessage(name)} exists`);
     await fn();
   });
 }
@@ -101,7 +101,7 @@ export const fsMethods: MethodTable = {
     const fs = await fileSystem(view, fs_uuid);
     await view.state.locks.run(`ss:${fs.id}:${dest_ss_name}`, async () => {
       if ((await snapshots(view, fs)).some((s) => s.name === dest_ss_name)) {
-        throw new TargetdError(TargetdCode.EXISTS_FS_NAME, `Snapshot ${describeForMessage(dest_ss_name)} exists`);
+        throw new TargetdError(TargetdCode.EXISTS_FS_NAME, `Snapshot ${nameForMessage(dest_ss_name)} exists`);
       }
       await asTargetd('snapshot', () => view.call((c, o) => c.fsSnapshotCreate({ fs, snapshot_name: dest_ss_name }, o)));
     });

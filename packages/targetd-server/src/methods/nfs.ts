@@ -11,8 +11,8 @@
  * Options are targetd's: the exports(5) flags it knows and `key=value` for mountpoint, mp, fsid, refer,
  * replicas, anonuid, anongid and sec. An unknown option is -32602 (targetd answers -32601, method not found).
  */
-import { AnonUidGid, Capability, describeForMessage, type NfsExport } from '@openlsm/core';
-import { asTargetd, TargetdCode, TargetdError } from '../errors.js';
+import { AnonUidGid, Capability, type NfsExport } from '@openlsm/core';
+import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { INVALID_ARGUMENTS, nullable, optional, type Param, string } from '../params.js';
 import type { BackendView } from '../view.js';
 import { fullPath, offeredFileSystems } from './fs.js';
@@ -67,15 +67,15 @@ export function parseHostOptions(options: readonly string[]): HostOptions {
   for (const option of options) {
     const eq = option.indexOf('=');
     if (eq < 0) {
-      if (!FLAGS.has(option)) throw invalid(`option ${describeForMessage(option)} not valid`);
+      if (!FLAGS.has(option)) throw invalid(`option ${nameForMessage(option)} not valid`);
       flags.add(option);
       if (option !== 'rw' && option !== 'ro' && option !== 'root_squash' && option !== 'no_root_squash') out.extra.push(option);
       continue;
     }
     const key = option.slice(0, eq);
     const value = option.slice(eq + 1);
-    if (!KEYS.has(key)) throw invalid(`option ${describeForMessage(key)} not valid`);
-    if (!VALUE_RE.test(value)) throw invalid(`option ${key} has an invalid value ${describeForMessage(value)}`);
+    if (!KEYS.has(key)) throw invalid(`option ${nameForMessage(key)} not valid`);
+    if (!VALUE_RE.test(value)) throw invalid(`option ${key} has an invalid value ${nameForMessage(value)}`);
     if (key === 'anonuid' || key === 'anongid') {
       const n = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
       if (!(n <= 0xffffffff)) throw invalid(`option ${key} must be a number from 0 to 4294967295`);
@@ -181,7 +181,7 @@ async function offeredExports(view: BackendView): Promise<NfsExport[]> {
 
 function checkHost(host: string): string {
   const h = host === '<world>' ? '*' : host;
-  if (!HOST_RE.test(h)) throw invalid(`Invalid NFS client ${describeForMessage(host)}: use a host name, an address, a network, @netgroup or a wildcard`);
+  if (!HOST_RE.test(h)) throw invalid(`Invalid NFS client ${nameForMessage(host)}: use a host name, an address, a network, @netgroup or a wildcard`);
   return h;
 }
 
@@ -204,7 +204,7 @@ export const nfsMethods: MethodTable = {
     await withMasking(view, async () => {
       const fs = (await offeredFileSystems(view)).find(({ fs: f, pool }) => fullPath(pool, f.name) === args.path)?.fs;
       const current = (await offeredExports(view)).find((e) => e.export_path === args.path);
-      if (!fs && !current) throw new TargetdError(TargetdCode.NOT_FOUND_FS, `No file system at ${describeForMessage(args.path)}: export a full_path from fs_list`);
+      if (!fs && !current) throw new TargetdError(TargetdCode.NOT_FOUND_FS, `No file system at ${nameForMessage(args.path)}: export a full_path from fs_list`);
       if (!current) {
         const empty: ExportPlan = { fsId: (fs as { id: string }).id, path: args.path, rw: [], ro: [], root: [], anonUid: AnonUidGid.NA, anonGid: AnonUidGid.NA, auth: null, options: '' };
         await exportFs(view, withHost(empty, host, wanted, false));
@@ -220,7 +220,7 @@ export const nfsMethods: MethodTable = {
     const host = args.host === '<world>' ? '*' : args.host;
     await withMasking(view, async () => {
       const current = (await offeredExports(view)).find((e) => e.export_path === args.path && (e.rw.includes(host) || e.ro.includes(host)));
-      if (!current) throw new TargetdError(TargetdCode.NOT_FOUND_NFS_EXPORT, `NFS export to remove not found ${describeForMessage(`${host}:${args.path}`)}`);
+      if (!current) throw new TargetdError(TargetdCode.NOT_FOUND_NFS_EXPORT, `NFS export to remove not found ${nameForMessage(`${host}:${args.path}`)}`);
       await replaceExport(view, current, withoutHost(planFrom(current), host));
     });
     return null;

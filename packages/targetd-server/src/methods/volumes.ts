@@ -6,8 +6,8 @@
  * reaches the backend, and a name check and the create it guards run under one lock, so two concurrent creates
  * of one name cannot both pass (a backend that allows duplicate names would otherwise get two).
  */
-import { Capability, describeForMessage, Provisioning, ReplicationType, sizeBytes, type Pool, type Volume } from '@openlsm/core';
-import { asTargetd, TargetdCode, TargetdError } from '../errors.js';
+import { Capability, ErrorNumber, LsmError, Provisioning, ReplicationType, sizeBytes, type Pool, type Volume } from '@openlsm/core';
+import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { nullable, optional, seconds, size, string } from '../params.js';
 import type { BackendView } from '../view.js';
 import { checkName, method, type MethodTable } from './method.js';
@@ -55,10 +55,19 @@ export const volumeMethods: MethodTable = {
     const volume = await view.volume(p, pool, name);
     if (view.supports(Capability.ACCESS_GROUPS_GRANTED_TO_VOLUME)) {
       const groups = await asTargetd('volume', () => view.call((c, o) => c.accessGroupsGrantedToVolume({ volume }, o)));
-      if (groups.length > 0) throw new TargetdError(TargetdCode.VOLUME_MASKED, `Volume '${name}' cannot be removed while exported`);
+      if (groups.length > 0) throw new TargetdError(TargetdCode.VOLUME_MASKED, `Volume '${nameForMessage(name)}' cannot be removed while exported`);
     }
     // A mask made meanwhile makes the backend refuse with IS_MASKED, which is -303 as well.
-    await asTargetd('volume', () => view.call((c, o) => c.volumeDelete({ volume }, o)));
+    await asTargetd('volume', async () => {
+      try {
+        await view.call((c, o) => c.volumeDelete({ volume }, o));
+      } catch (err) {
+        // A vol_copy source: targetd's copies do not depend on their source, so make them independent first.
+        if (!(err instanceof LsmError && err.code === ErrorNumber.HAS_CHILD_DEPENDENCY && view.supports(Capability.VOLUME_CHILD_DEPENDENCY_RM))) throw err;
+        await view.call((c, o) => c.volumeChildDependencyRm({ volume }, o));
+        await view.call((c, o) => c.volumeDelete({ volume }, o));
+      }
+    });
     return null;
   }),
 
@@ -74,7 +83,7 @@ export const volumeMethods: MethodTable = {
     // A full copy when the backend can, else a clone (what targetd makes: a thin snapshot).
     const repType = view.supports(Capability.VOLUME_REPLICATE_COPY) ? ReplicationType.COPY
       : view.supports(Capability.VOLUME_REPLICATE_CLONE) ? ReplicationType.CLONE : undefined;
-    if (repType === undefined) throw new TargetdError(TargetdCode.NO_SUPPORT, `The backend cannot copy volumes (${describeForMessage(view.state.config.backend)})`);
+    if (repType === undefined) throw new TargetdError(TargetdCode.NO_SUPPORT, `The backend cannot copy volumes (${nameForMessage(view.state.config.backend)})`);
     await withFreeName(view, p, vol_new, () => asTargetd('volume', async () => {
       const copy = await view.call((c, o) => c.volumeReplicate({ pool: p, rep_type: repType, volume_src: source, name: vol_new }, o));
       if (bytes === null || copy === undefined || copy === null) return;
