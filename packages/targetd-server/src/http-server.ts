@@ -112,7 +112,8 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
     // Bounds on receiving a request (not on running it: each call has its own timeout).
     headersTimeout: 20_000,
     requestTimeout: 60_000,
-    keepAliveTimeout: 5_000,
+    // Longer than clients keep idle connections (undici: 4 s), so a client never sends on a socket being closed.
+    keepAliveTimeout: 30_000,
     maxHeaderSize: 16_384,
   };
   if (!options.tls) return http.createServer(httpOptions, handler);

@@ -15,7 +15,7 @@ describe('openlsm-targetd conformance with targetd (HTTPS)', () => {
 
   before(async () => {
     server = await startServer({ tls: true });
-    target = { kind: 'openlsm', host: server.host, port: server.port, ca: server.ca!.ca.cert, user: USER, password: PASSWORD, pool: POOL };
+    target = { kind: 'openlsm', ...server.target, user: USER, password: PASSWORD, pool: POOL };
   });
   after(async () => {
     assert.equal(await server.stop(), 0);
@@ -42,7 +42,7 @@ describe('openlsm-targetd conformance with targetd (HTTPS)', () => {
   it('a password containing ":" works (RFC 7617 splits at the first colon; targetd answers 400)', async () => {
     const other = await startServer({ config: { password: 'pa:ss:word' } });
     try {
-      const t = { host: other.host, port: other.port };
+      const t = other.target;
       const ok = await exchange(t, requestBytes(t, { authorization: basic(USER, 'pa:ss:word'), body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'pool_list' }) }));
       assert.equal(ok.status, 200, ok.raw);
     } finally {

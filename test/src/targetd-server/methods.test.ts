@@ -25,7 +25,7 @@ describe('openlsm-targetd methods (HTTPS, sim backend)', () => {
 
   before(async () => {
     server = await startServer({ tls: true });
-    rpc = new RpcClient({ host: server.host, port: server.port, ca: server.ca!.ca.cert }, USER, PASSWORD);
+    rpc = new RpcClient(server.target, USER, PASSWORD);
   });
   after(async () => {
     rpc.close();
@@ -246,7 +246,7 @@ describe('openlsm-targetd LUN numbers across a restart', () => {
     let server = await startServer();
     const dir = server.dir;
     try {
-      let rpc = new RpcClient({ host: server.host, port: server.port }, USER, PASSWORD);
+      let rpc = new RpcClient(server.target, USER, PASSWORD);
       await rpc.call('vol_create', { pool: POOL, name: 'keep', size: MiB });
       await rpc.call('export_create', { pool: POOL, vol: 'keep', initiator_wwn: H1, lun: 42 });
       await rpc.call('access_group_create', { ag_name: 'agk', init_id: H2, init_type: 'iscsi' });
@@ -255,7 +255,7 @@ describe('openlsm-targetd LUN numbers across a restart', () => {
       server.proc.kill('SIGTERM');
       await new Promise((resolve) => server.proc.once('exit', resolve));
       server = await startServer({ dir });
-      rpc = new RpcClient({ host: server.host, port: server.port }, USER, PASSWORD);
+      rpc = new RpcClient(server.target, USER, PASSWORD);
       assert.deepEqual((await rpc.call<Exp[]>('export_list')).map((e) => [e.initiator_wwn, e.lun]).sort(), [[H1, 42], [H2, 17]]);
       assert.deepEqual(await rpc.call('access_group_map_list'), [{ ag_name: 'agk', h_lun_id: 17, pool_name: POOL, vol_name: 'keep' }]);
       rpc.close();

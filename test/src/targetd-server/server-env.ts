@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTestCa, type TestCa } from '../fixtures/test-ca.js';
+import type { Target } from './rpc-client.js';
 
 export const SERVER_BIN = fileURLToPath(new URL('../../../packages/targetd-server/bin/openlsm-targetd.js', import.meta.url));
 
@@ -27,6 +28,8 @@ export interface ServerOptions {
   simTime?: string;
   /** Reuse this directory (and its simulator state) instead of a new one. */
   dir?: string;
+  /** Mode of the configuration file (default 0600). */
+  configMode?: number;
 }
 
 export interface RunningServer {
@@ -37,6 +40,8 @@ export interface RunningServer {
   configFile: string;
   /** The CA that signed the server's certificate (with `tls`). */
   ca: TestCa | undefined;
+  /** Where raw and JSON-RPC clients connect (trusting `ca` with `tls`). */
+  target: Target;
   proc: ChildProcess;
   /** stderr so far (JSON log lines). */
   stderr(): string;
@@ -88,7 +93,8 @@ export function writeConfig(dir: string, options: ServerOptions, ca?: TestCa): s
     else config[k] = v;
   }
   const file = path.join(dir, 'targetd.yaml');
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  chmodSync(file, options.configMode ?? 0o600);
   return file;
 }
 
@@ -151,6 +157,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     dir,
     configFile,
     ca,
+    target: ca ? { host: '127.0.0.1', port, ca: ca.ca.cert } : { host: '127.0.0.1', port },
     proc,
     stderr: () => stderr,
     logLines: () => parseLines(stderr),
