@@ -9,7 +9,7 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTestCa, type TestCa } from '../fixtures/test-ca.js';
+import { type CertificatePair, makeTestCa, type TestCa } from '../fixtures/test-ca.js';
 import type { Target } from './rpc-client.js';
 
 export const SERVER_BIN = fileURLToPath(new URL('../../../packages/targetd-server/bin/openlsm-targetd.js', import.meta.url));
@@ -66,6 +66,20 @@ function serverEnv(dir: string, simTime: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * Copies a certificate and its key into `dir` as `server.crt` and `server.key`, mode 0600 as targetd demands
+ * of both (the tests run as root, so they are root's), and returns their paths.
+ */
+export function installCertificate(dir: string, pair: CertificatePair): { cert: string; key: string } {
+  const cert = path.join(dir, 'server.crt');
+  const key = path.join(dir, 'server.key');
+  copyFileSync(pair.certFile, cert);
+  copyFileSync(pair.keyFile, key);
+  chmodSync(cert, 0o600);
+  chmodSync(key, 0o600);
+  return { cert, key };
+}
+
 /** Writes the configuration file for `options` into `dir` (mode 0600) and returns its path. */
 export function writeConfig(dir: string, options: ServerOptions, ca?: TestCa): string {
   const config: Record<string, unknown> = {
@@ -79,13 +93,7 @@ export function writeConfig(dir: string, options: ServerOptions, ca?: TestCa): s
     log_level: 'info',
   };
   if (ca) {
-    // targetd's rule: both files root-owned (the tests run as root) and 0600.
-    const cert = path.join(dir, 'server.crt');
-    const key = path.join(dir, 'server.key');
-    copyFileSync(ca.server.certFile, cert);
-    copyFileSync(ca.server.keyFile, key);
-    chmodSync(cert, 0o600);
-    chmodSync(key, 0o600);
+    const { cert, key } = installCertificate(dir, ca.server);
     Object.assign(config, { ssl: true, ssl_cert: cert, ssl_key: key });
   }
   for (const [k, v] of Object.entries(options.config ?? {})) {

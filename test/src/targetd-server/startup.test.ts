@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTestCa, type TestCa } from '../fixtures/test-ca.js';
 import { basic, exchange, requestBytes } from './rpc-client.js';
-import { PASSWORD, runToExit, startServer, USER, writeConfig } from './server-env.js';
+import { installCertificate, PASSWORD, runToExit, startServer, USER, writeConfig } from './server-env.js';
 
 describe('openlsm-targetd start-up', () => {
   let dir: string;
@@ -98,12 +98,7 @@ describe('openlsm-targetd start-up', () => {
     /** A server config over copies of the test CA's files, after `adjust` changed them. */
     async function withFiles(adjust: (cert: string, key: string) => void) {
       const sub = mkdtempSync(path.join(dir, 'tls-'));
-      const cert = path.join(sub, 'cert.pem');
-      const key = path.join(sub, 'key.pem');
-      copyFileSync(ca.server.certFile, cert);
-      copyFileSync(ca.server.keyFile, key);
-      chmodSync(cert, 0o600);
-      chmodSync(key, 0o600);
+      const { cert, key } = installCertificate(sub, ca.server);
       adjust(cert, key);
       const file = writeConfig(sub, { config: { ssl: true, ssl_cert: cert, ssl_key: key } });
       return { ...(await runToExit(file, sub)), cert, key };
@@ -146,7 +141,7 @@ describe('openlsm-targetd start-up', () => {
     it('a key that does not match the certificate', async () => {
       const r = await withFiles((_c, key) => { copyFileSync(ca.untrusted.keyFile, key); chmodSync(key, 0o600); });
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /Cannot use certificate '.*cert\.pem' with key '.*key\.pem': .*key values mismatch/);
+      assert.match(r.stderr, /Cannot use certificate '.*server\.crt' with key '.*server\.key': .*key values mismatch/);
     });
 
     it('a symbolic link to a good file is followed, as targetd follows it', async () => {
