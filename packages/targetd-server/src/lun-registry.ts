@@ -4,19 +4,37 @@
  * targetd's API shows a LUN number for every export and group mapping, and lets the caller choose it; lsm's
  * model has masks but no host LUN ids, so the numbers live here, keyed by the backend's access-group and volume
  * ids. The backend stays the truth for *what* is masked: entries whose mask has gone are dropped, and a mask
- * made by someone else gets the lowest free number when it is first listed. The file is replaced atomically
- * (write, fsync, rename) with mode 0600, so a crash leaves the old or the new table, never half of one.
+ * made by someone else gets the lowest free number when it is first listed. The file is a backing-store
+ * `StateFile`: replaced atomically with mode 0600, and never overwritten when it cannot be read.
  *
  * ```json
  * {"version": 1, "luns": {"AG_ID_00001": {"VOL_ID_00003": 0, "VOL_ID_00007": 1}}}
  * ```
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import path from 'node:path';
-import { ErrorNumber, LsmError } from '@openlsm/core';
+import { StateFile, type StateCodec } from '@openlsm/backing-store';
 import { MAX_LUN } from './params.js';
 
 type Table = Map<string, Map<string, number>>;
+
+const codec: StateCodec<Table> = {
+  empty: () => new Map(),
+  parse(json) {
+    const d = json as { version?: unknown; luns?: unknown };
+    if (typeof json !== 'object' || json === null || d.version !== 1 || typeof d.luns !== 'object' || d.luns === null) throw new Error('not a version 1 LUN table');
+    const table: Table = new Map();
+    for (const [ag, vols] of Object.entries(d.luns as Record<string, unknown>)) {
+      if (typeof vols !== 'object' || vols === null) throw new Error(`entry ${JSON.stringify(ag.slice(0, 64))} is not a mapping`);
+      const m = new Map<string, number>();
+      for (const [vol, lun] of Object.entries(vols as Record<string, unknown>)) {
+        if (typeof lun !== 'number' || !Number.isInteger(lun) || lun < 0 || lun > MAX_LUN) throw new Error(`LUN of ${JSON.stringify(vol.slice(0, 64))} is not 0..${MAX_LUN}`);
+        m.set(vol, lun);
+      }
+      table.set(ag, m);
+    }
+    return table;
+  },
+  serialize: (table) => ({ version: 1, luns: Object.fromEntries([...table].map(([ag, m]) => [ag, Object.fromEntries(m)])) }),
+};
 
 /** The lowest LUN number 0..255 not in `used`. */
 function firstFree(used: Iterable<number>): number | undefined {
@@ -25,62 +43,21 @@ function firstFree(used: Iterable<number>): number | undefined {
   return undefined;
 }
 
-function parseTable(text: string, file: string): Table {
-  const bad = (what: string) => new LsmError(ErrorNumber.INVALID_ARGUMENT, `The LUN state file ${file} is damaged (${what}); restore it from a backup or remove it (every mask then gets a new LUN number)`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw bad('not JSON');
-  }
-  const d = doc as { version?: unknown; luns?: unknown };
-  if (typeof doc !== 'object' || doc === null || d.version !== 1 || typeof d.luns !== 'object' || d.luns === null) throw bad('not a version 1 table');
-  const table: Table = new Map();
-  for (const [ag, vols] of Object.entries(d.luns as Record<string, unknown>)) {
-    if (typeof vols !== 'object' || vols === null) throw bad(`entry ${JSON.stringify(ag.slice(0, 64))}`);
-    const m = new Map<string, number>();
-    for (const [vol, lun] of Object.entries(vols as Record<string, unknown>)) {
-      if (typeof lun !== 'number' || !Number.isInteger(lun) || lun < 0 || lun > MAX_LUN) throw bad(`LUN of ${JSON.stringify(vol.slice(0, 64))}`);
-      m.set(vol, lun);
-    }
-    table.set(ag, m);
-  }
-  return table;
-}
-
 export class LunRegistry {
-  readonly file: string;
+  readonly #file: StateFile<Table>;
   readonly #table: Table;
 
-  private constructor(file: string, table: Table) {
-    this.file = file;
+  private constructor(file: StateFile<Table>, table: Table) {
+    this.#file = file;
     this.#table = table;
   }
 
-  /** Loads the table (a missing file is an empty table; a damaged one is an error, not silently reset). */
-  static open(file: string): LunRegistry {
-    let text: string | undefined;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `Cannot read the LUN state file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-    }
-    const registry = new LunRegistry(file, text === undefined ? new Map() : parseTable(text, file));
-    // Fail at start, not at the first mask, when the file cannot be written.
-    if (text === undefined) registry.#save();
+  /** Loads the table (a missing file is an empty table, written at once so that a bad path fails at start). */
+  static async open(path: string): Promise<LunRegistry> {
+    const file = new StateFile(path, codec);
+    const registry = new LunRegistry(file, await file.read());
+    await file.write(registry.#table);
     return registry;
-  }
-
-  lunOf(agId: string, volId: string): number | undefined {
-    return this.#table.get(agId)?.get(volId);
-  }
-
-  /** The volume id holding `lun` in group `agId`, if any. */
-  holderOf(agId: string, lun: number): string | undefined {
-    for (const [vol, n] of this.#table.get(agId) ?? []) if (n === lun) return vol;
-    return undefined;
   }
 
   /** The lowest LUN number 0..255 free in group `agId`, or undefined when all are taken. */
@@ -88,27 +65,27 @@ export class LunRegistry {
     return firstFree(this.#table.get(agId)?.values() ?? []);
   }
 
-  set(agId: string, volId: string, lun: number): void {
+  async set(agId: string, volId: string, lun: number): Promise<void> {
     let m = this.#table.get(agId);
     if (!m) this.#table.set(agId, (m = new Map()));
     if (m.get(volId) === lun) return;
     m.set(volId, lun);
-    this.#save();
+    await this.#file.write(this.#table);
   }
 
-  delete(agId: string, volId: string): void {
+  async delete(agId: string, volId: string): Promise<void> {
     const m = this.#table.get(agId);
     if (!m?.delete(volId)) return;
     if (m.size === 0) this.#table.delete(agId);
-    this.#save();
+    await this.#file.write(this.#table);
   }
 
   /**
-   * Brings the table in line with the backend's masks: `masks` maps every access group id (all of them when
-   * `complete`) to the volume ids masked to it, in the order new numbers should be given. Returns each group's
-   * volume -> LUN map.
+   * Brings the table in line with the backend's masks: `masks` maps access group ids (every group, when
+   * `complete`) to the volume ids masked to it, in the order new numbers should be given. Returns each of those
+   * groups' volume -> LUN maps.
    */
-  reconcile(masks: ReadonlyMap<string, readonly string[]>, complete: boolean): Map<string, Map<string, number>> {
+  async reconcile(masks: ReadonlyMap<string, readonly string[]>, complete: boolean): Promise<Map<string, Map<string, number>>> {
     let changed = false;
     if (complete) {
       for (const ag of [...this.#table.keys()]) {
@@ -134,29 +111,7 @@ export class LunRegistry {
       else changed = this.#table.delete(ag) || changed;
       out.set(ag, current);
     }
-    if (changed) this.#save();
+    if (changed) await this.#file.write(this.#table);
     return out;
-  }
-
-  #save(): void {
-    const doc: Record<string, Record<string, number>> = {};
-    for (const [ag, m] of this.#table) doc[ag] = Object.fromEntries(m);
-    const dir = path.dirname(this.file);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify({ version: 1, luns: doc })}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dfd = openSync(dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
   }
 }

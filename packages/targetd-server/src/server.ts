@@ -56,7 +56,7 @@ export class TargetdServer {
 
   static async start({ config, log, env }: StartOptions): Promise<TargetdServer> {
     const tls = config.ssl ? loadTlsOptions(config.sslCert, config.sslKey) : undefined;
-    const luns = LunRegistry.open(config.stateFile);
+    const luns = await LunRegistry.open(config.stateFile);
     const backend = new Backend({
       uri: config.backend, password: config.backendPassword, sessions: config.backendSessions, timeoutMs: config.callTimeoutMs, log,
       ...(env ? { env } : {}),

@@ -91,7 +91,7 @@ describe('openlsm-targetd start-up', () => {
     writeFileSync(state, '{"version": 1, "luns": {"AG": {"VOL": 999}}}');
     const r = await exitFor(`backend: "sim://?statefile=${path.join(dir, 'd.sqlite3')}"\npassword: "x"\nport: 0\nstate_file: ${state}\n`);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /The LUN state file .*damaged\.json is damaged \(LUN of "VOL"\)/);
+    assert.match(r.stderr, /Cannot use the state file .*damaged\.json: its content is not a valid state \(LUN of "VOL" is not 0\.\.255\)\. Nothing was changed/);
   });
 
   describe('TLS files are refused as targetd refuses them', () => {
