@@ -11,6 +11,8 @@
  * {"version": 1, "luns": {"AG_ID_00001": {"VOL_ID_00003": 0, "VOL_ID_00007": 1}}}
  * ```
  */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { StateFile, type StateCodec } from '@openlsm/backing-store';
 import { MAX_LUN } from './params.js';
 
@@ -52,11 +54,15 @@ export class LunRegistry {
     this.#table = table;
   }
 
-  /** Loads the table (a missing file is an empty table, written at once so that a bad path fails at start). */
-  static async open(path: string): Promise<LunRegistry> {
-    const file = new StateFile(path, codec);
-    const registry = new LunRegistry(file, await file.read());
-    await file.write(registry.#table);
+  /**
+   * Loads the table. A missing file is an empty table, written at once (its directory made, 0700) so that a
+   * path the server cannot write fails at start rather than at the first mask.
+   */
+  static async open(file: string): Promise<LunRegistry> {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const state = new StateFile(file, codec);
+    const registry = new LunRegistry(state, await state.read());
+    await state.write(registry.#table);
     return registry;
   }
 
