@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import { DEFAULT_PORT, parseServerConfig } from './config.js';
@@ -71,5 +72,13 @@ describe('openlsm-targetd configuration', () => {
     refused('backend: "sim://"\npassword:\n', /^password not set in targetd\.yaml$/);
     refused('backend: "sim://"\npassword: ""\n', /^password not set in targetd\.yaml$/);
     refused('backend: "sim://"\n', /^password not set in targetd\.yaml$/);
+  });
+
+  it('the example in packaging/ is a valid configuration', () => {
+    const file = new URL('../../../packaging/targetd.yaml', import.meta.url);
+    const c = parseServerConfig(readFileSync(file, 'utf8'), 'packaging/targetd.yaml');
+    assert.equal(c.backend, 'lio://');
+    assert.equal(c.listen, '127.0.0.1');
+    assert.deepEqual(c.blockPools, [{ name: 'vg-targetd', pool: 'POOL_ID_00004' }]);
   });
 });
