@@ -44,24 +44,41 @@ function sendStatus(res: http.ServerResponse, status: number, message: string, h
   res.end(body);
 }
 
-/** The request body, or null (after a 413 reply) when it passes the limit. */
-async function readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | null> {
-  const tooLarge = () => {
-    // The rest of the body is not read: close the connection rather than drain it.
-    sendStatus(res, 413, `Request body larger than ${MAX_BODY_BYTES} bytes`, { Connection: 'close' });
-    res.once('finish', () => req.destroy());
-    return null;
-  };
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) return tooLarge();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_BODY_BYTES) return tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, total);
+/**
+ * The request body; null when it passes the limit (a 413 has been sent) or the client went away meanwhile.
+ * A refused body is drained, not left unread, so the client can read the 413 before the connection closes (a
+ * close with unread data resets the connection, and the reset can destroy the answer on its way).
+ */
+function readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (body: Buffer | null) => {
+      if (settled) return;
+      settled = true;
+      resolve(body);
+    };
+    const tooLarge = () => {
+      sendStatus(res, 413, `Request body larger than ${MAX_BODY_BYTES} bytes`, { Connection: 'close' });
+      req.removeAllListeners('data');
+      req.resume();
+      const timer = setTimeout(() => req.socket.destroy(), 2_000).unref();
+      req.socket.once('close', () => clearTimeout(timer));
+      settle(null);
+    };
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) return tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > MAX_BODY_BYTES) tooLarge();
+      else chunks.push(chunk);
+    });
+    req.once('end', () => settle(Buffer.concat(chunks, total)));
+    // The client went away before its body was complete: there is no one to answer.
+    req.once('close', () => settle(null));
+    req.once('error', () => settle(null));
+  });
 }
 
 export function createRpcServer(options: RpcServerOptions): RpcServer {
