@@ -5,6 +5,7 @@
  */
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions } from 'node:tls';
 import { Capability, ErrorNumber, isSupported, LsmError, type System, TargetPortType } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
 import { BasicAuthGate } from './auth.js';
@@ -49,9 +50,10 @@ export class TargetdServer {
   readonly #state: ServerState;
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  private constructor(server: RpcServer, state: ServerState) {
-    this.#server = server;
+  private constructor(state: ServerState, tls: SecureContextOptions | undefined) {
     this.#state = state;
+    const gate = new BasicAuthGate(state.config.user, state.config.password);
+    this.#server = createRpcServer({ tls, gate, dispatch: this.#dispatch, log: state.log });
   }
 
   static async start({ config, log, env }: StartOptions): Promise<TargetdServer> {
@@ -61,7 +63,6 @@ export class TargetdServer {
       uri: config.backend, password: config.backendPassword, sessions: config.backendSessions, timeoutMs: config.callTimeoutMs, log,
       ...(env ? { env } : {}),
     });
-    let server: TargetdServer | undefined;
     try {
       await backend.start();
       const [pools, systems] = await backend.use((c) => Promise.all([c.pools(), c.systems()]));
@@ -70,7 +71,7 @@ export class TargetdServer {
       const capabilities = await backend.use((c) => c.capabilities({ system }));
       const state: ServerState = { config, backend, luns, locks: new KeyedMutex(), log, system, capabilities, offered };
       if (isSupported(capabilities, Capability.TARGET_PORTS)) await warnOnTargetMismatch(state);
-      server = new TargetdServer(createRpcServer({ tls, gate: new BasicAuthGate(config.user, config.password), dispatch: (m, p) => server!.#dispatch(m, p), log }), state);
+      const server = new TargetdServer(state, tls);
       await server.#listen();
       return server;
     } catch (err) {

@@ -202,16 +202,16 @@ export const nfsMethods: MethodTable = {
     const wanted = parseHostOptions(args.options);
     if (!view.supports(Capability.EXPORT_CUSTOM_PATH)) throw new TargetdError(TargetdCode.NO_SUPPORT, 'The backend cannot export a file system at a chosen path');
     await withMasking(view, async () => {
-      const fs = (await offeredFileSystems(view)).find(({ fs: f, pool }) => fullPath(pool, f.name) === args.path)?.fs;
       const current = (await offeredExports(view)).find((e) => e.export_path === args.path);
-      if (!fs && !current) throw new TargetdError(TargetdCode.NOT_FOUND_FS, `No file system at ${nameForMessage(args.path)}: export a full_path from fs_list`);
-      if (!current) {
-        const empty: ExportPlan = { fsId: (fs as { id: string }).id, path: args.path, rw: [], ro: [], root: [], anonUid: AnonUidGid.NA, anonGid: AnonUidGid.NA, auth: null, options: '' };
-        await exportFs(view, withHost(empty, host, wanted, false));
+      if (current) {
+        const others = [...current.rw, ...current.ro].some((h) => h !== host);
+        await replaceExport(view, current, withHost(planFrom(current), host, wanted, others));
         return;
       }
-      const others = [...current.rw, ...current.ro].some((h) => h !== host);
-      await replaceExport(view, current, withHost(planFrom(current), host, wanted, others));
+      const fs = (await offeredFileSystems(view)).find(({ fs: f, pool }) => fullPath(pool, f.name) === args.path)?.fs;
+      if (!fs) throw new TargetdError(TargetdCode.NOT_FOUND_FS, `No file system at ${nameForMessage(args.path)}: export a full_path from fs_list`);
+      const empty: ExportPlan = { fsId: fs.id, path: args.path, rw: [], ro: [], root: [], anonUid: AnonUidGid.NA, anonGid: AnonUidGid.NA, auth: null, options: '' };
+      await exportFs(view, withHost(empty, host, wanted, false));
     });
     return { host, path: args.path };
   }),
