@@ -118,12 +118,10 @@ export function iscsiName(value: string): string {
 /** One call's access to the backend: every backend call carries the call's deadline. */
 export class BackendView {
   readonly state: ServerState;
-  readonly signal: AbortSignal;
   readonly #options: InvokeOptions;
 
   constructor(state: ServerState, signal: AbortSignal) {
     this.state = state;
-    this.signal = signal;
     this.#options = { signal };
   }
 
