@@ -62,6 +62,12 @@ export class TgtdAdmin {
     await this.client.request({ mode: Mode.TARGET, op: Op.DELETE, tid: checkTid(tid), force }, `deleting target ${tid}`, options);
   }
 
+  /** `offline` refuses new logins (status "target error"); `ready` serves again. Sessions already open stay. */
+  async setTargetState(tid: number, state: 'offline' | 'ready', options?: RequestOptions): Promise<void> {
+    await this.client.request({ mode: Mode.TARGET, op: Op.UPDATE, tid: checkTid(tid), payload: joinPayload([['state', state]]) },
+      `setting target ${tid} ${state}`, options);
+  }
+
   async newLun(tid: number, lun: number, spec: NewLun, options?: RequestOptions): Promise<void> {
     const items: [string, string][] = [['path', backingPath(spec.path)]];
     if (spec.bsoflags) items.push(['bsoflags', spec.bsoflags]);
