@@ -10,3 +10,5 @@ export * as tgtdPayload from './tgtd/payload.js';
 export { TgtPlugin } from './plugin.js';
 export { loadConfig, parseConfig, type TgtConfig, type PoolConfig } from './config.js';
 export { TGT_CAPABILITIES, tgtCapabilities } from './capabilities.js';
+export { desiredConfig, type DesiredConfig, type DesiredTarget } from './desired.js';
+export { parseState, STATE_FORMAT, type TgtState } from './state.js';

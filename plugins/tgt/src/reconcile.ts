@@ -12,7 +12,8 @@
  * Failures are collected per target (and per account), not thrown: one broken volume must not keep every
  * other target from being replayed. Only a failure to read tgtd's listing is thrown.
  */
-import type { LsmError } from '@openlsm/core';
+import { existsSync } from 'node:fs';
+import { ErrorNumber, LsmError } from '@openlsm/core';
 import type { DesiredConfig, DesiredTarget } from './desired.js';
 import { isOwnTarget } from './naming.js';
 import type { RequestOptions } from './tgtd/client.js';
@@ -156,7 +157,10 @@ class Reconciler {
       }
       for (const lu of want.luns) {
         const current = luns.get(lu.lun);
-        if (current?.path !== lu.path) await this.#op((a, o) => a.newLun(tid, lu.lun, { path: lu.path }, o));
+        if (current?.path !== lu.path) await this.#op((a, o) => a.newLun(tid, lu.lun, { path: lu.path }, o)).catch((err: unknown) => {
+          throw existsSync(lu.path) ? err : new LsmError(ErrorNumber.NOT_FOUND_VOLUME,
+            `LUN ${lu.lun} of target ${want.name} cannot be served: its volume's data ${lu.path} is gone (deleted outside openlsm?); unmask that volume`);
+        });
         if (current?.path !== lu.path || current.scsiId !== lu.scsiId) {
           await this.#op((a, o) => a.setLunIdentity(tid, lu.lun, lu.scsiId, lu.scsiId, o));
         }
