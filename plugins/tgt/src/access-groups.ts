@@ -3,20 +3,25 @@
  * one group at most (EXISTS_INITIATOR), a group keeps at least one initiator (LAST_INIT_IN_ACCESS_GROUP), a
  * group with masked volumes cannot be deleted (IS_MASKED), and repeating a mask or unmask is NO_STATE_CHANGE.
  * What these changes mean on tgtd is desired.ts's business. tgtd serves iSCSI only, so initiators are IQNs.
+ *
+ * A group is one tgtd target (naming.ts says why), and tgtd binds CHAP accounts to targets: so the initiators
+ * of a group may have different incoming credentials (at most 16, tgtd's limit per target), but one outgoing
+ * (mutual CHAP) credential at most. An initiator without CHAP in a group where another has it cannot log in:
+ * tgtd asks every initiator of a target with accounts to authenticate.
  */
 import {
   type AccessGroup, describeForMessage, ErrorNumber, InitiatorType, LsmError, normalizeInitiator, validateName,
 } from '@openlsm/core';
 import { SYSTEM_ID } from './inventory.js';
 import { accessGroupId } from './naming.js';
-import type { AccessGroupRecord, ChapCredential, TgtState } from './state.js';
+import type { AccessGroupRecord, ChapCredential, ChapRecord, TgtState } from './state.js';
 import { chapSecret, chapUser, initiatorName } from './tgtd/payload.js';
 
 export function accessGroupObject(g: AccessGroupRecord): AccessGroup {
   return {
     id: g.id,
     name: g.name,
-    init_ids: g.initiators.map((i) => i.iqn),
+    init_ids: [...g.initiators],
     init_type: InitiatorType.ISCSI_IQN,
     system_id: SYSTEM_ID,
     plugin_data: null,
@@ -41,7 +46,7 @@ export function findGroup(state: TgtState, id: string): AccessGroupRecord {
 }
 
 function checkInitiatorFree(state: TgtState, iqn: string, except: AccessGroupRecord | null): void {
-  const owner = state.accessGroups.find((g) => g.initiators.some((i) => i.iqn === iqn));
+  const owner = state.accessGroups.find((g) => g.initiators.includes(iqn));
   if (owner && owner !== except) {
     throw new LsmError(ErrorNumber.EXISTS_INITIATOR, `Initiator ${describeForMessage(iqn)} is already in access group ${owner.id}`);
   }
@@ -55,7 +60,7 @@ export function createGroup(state: TgtState, name: string, initId: string, initT
   }
   checkInitiatorFree(state, iqn, null);
   const number = state.nextAccessGroup++;
-  const group: AccessGroupRecord = { id: accessGroupId(number), number, name, initiators: [{ iqn, tag: 1 }], nextTag: 2 };
+  const group: AccessGroupRecord = { id: accessGroupId(number), number, name, initiators: [iqn] };
   state.accessGroups.push(group);
   return group;
 }
@@ -70,23 +75,24 @@ export function addInitiator(state: TgtState, id: string, initId: string, initTy
   const iqn = iscsiInitiator(initId, initType);
   const group = findGroup(state, id);
   checkInitiatorFree(state, iqn, group);
-  if (group.initiators.some((i) => i.iqn === iqn)) {
+  if (group.initiators.includes(iqn)) {
     throw new LsmError(ErrorNumber.NO_STATE_CHANGE, `Initiator ${describeForMessage(iqn)} is already in this access group`);
   }
-  group.initiators.push({ iqn, tag: group.nextTag++ });
+  checkGroupChap(state, group, [...group.initiators, iqn], state.chap[iqn] ?? null, iqn);
+  group.initiators.push(iqn);
   return group;
 }
 
 export function removeInitiator(state: TgtState, id: string, initId: string, initType: number): AccessGroupRecord {
   const iqn = iscsiInitiator(initId, initType);
   const group = findGroup(state, id);
-  if (!group.initiators.some((i) => i.iqn === iqn)) {
+  if (!group.initiators.includes(iqn)) {
     throw new LsmError(ErrorNumber.NO_STATE_CHANGE, `Initiator ${describeForMessage(iqn)} is not in this access group`);
   }
   if (group.initiators.length === 1) {
     throw new LsmError(ErrorNumber.LAST_INIT_IN_ACCESS_GROUP, 'Refusing to remove the last initiator from the access group');
   }
-  group.initiators = group.initiators.filter((i) => i.iqn !== iqn);
+  group.initiators = group.initiators.filter((i) => i !== iqn);
   return group;
 }
 
@@ -107,6 +113,26 @@ export function unmask(state: TgtState, groupId: string, volume: string): void {
   const before = state.masks.length;
   state.masks = state.masks.filter((m) => !(m.accessGroup === group.id && m.volume === volume));
   if (state.masks.length === before) throw new LsmError(ErrorNumber.NO_STATE_CHANGE, 'Volume is not masked to this access group');
+}
+
+/** tgtd's limit of incoming accounts per target (DEFAULT_NR_ACCOUNT). */
+export const MAX_INCOMING_ACCOUNTS = 16;
+
+/**
+ * Refuses CHAP settings the group's one target cannot carry: two different outgoing credentials, or more than
+ * 16 incoming user names. `changed` is the record `iqn` is about to have.
+ */
+function checkGroupChap(state: TgtState, group: AccessGroupRecord, members: string[], changed: ChapRecord | null, iqn: string): void {
+  const records = members.map((m) => (m === iqn ? changed : state.chap[m] ?? null));
+  const outs = new Map<string, string>();
+  for (const r of records) if (r?.out) outs.set(`${r.out.user}\0${r.out.secret}`, r.out.user);
+  if (outs.size > 1) {
+    throw new LsmError(ErrorNumber.NO_SUPPORT, `Access group ${group.id} would need ${outs.size} outgoing CHAP credentials; tgtd gives its target one: use the same out_user and out_password for all its initiators`);
+  }
+  const ins = new Set(records.map((r) => r?.in?.user).filter((u) => u !== undefined));
+  if (ins.size > MAX_INCOMING_ACCOUNTS) {
+    throw new LsmError(ErrorNumber.NO_SUPPORT, `Access group ${group.id} would need ${ins.size} incoming CHAP user names; tgtd allows ${MAX_INCOMING_ACCOUNTS} per target`);
+  }
 }
 
 function credential(user: string | null, secret: string | null, direction: 'in' | 'out'): ChapCredential | null {
@@ -142,6 +168,9 @@ export function setChap(state: TgtState, initId: string, inUser: string | null, 
       }
     }
   }
-  if (incoming === null) delete state.chap[iqn];
-  else state.chap[iqn] = { in: incoming, out: outgoing };
+  const record: ChapRecord | null = incoming === null ? null : { in: incoming, out: outgoing };
+  const group = state.accessGroups.find((g) => g.initiators.includes(iqn));
+  if (group) checkGroupChap(state, group, group.initiators, record, iqn);
+  if (record === null) delete state.chap[iqn];
+  else state.chap[iqn] = record;
 }

@@ -13,7 +13,7 @@ const config = parseConfig([
 ].join('\n'), 'tgt.yaml');
 const IQN = InitiatorType.ISCSI_IQN;
 
-test('one target per initiator of a masked group, each with the group\'s LUNs and its own CHAP', () => {
+test('one target per masked group, with the group\'s initiators, LUNs and CHAP accounts', () => {
   const s = emptyState();
   createGroup(s, 'Web_Servers', 'iqn.2024-01.org.example:a', IQN);
   addInitiator(s, 'ag-1', 'iqn.2024-01.org.example:b', IQN);
@@ -23,26 +23,26 @@ test('one target per initiator of a masked group, each with the group\'s LUNs an
   mask(s, 'ag-1', 'disks/wwn-0x5000c500a1b2c3d4');
   setChap(s, 'iqn.2024-01.org.example:b', 'b-user', 'b-secret-12345', 'b-target', 'b-target-secret');
   const d = desiredConfig(s, config);
-  assert.deepEqual([...d.targets.keys()], ['iqn.2024-01.org.openlsm:ag1.web-servers.i1', 'iqn.2024-01.org.openlsm:ag1.web-servers.i2']);
-  const [a, b] = [...d.targets.values()];
+  assert.deepEqual([...d.targets.keys()], ['iqn.2024-01.org.openlsm:ag1.web-servers']);
+  const [a] = [...d.targets.values()];
   assert.deepEqual(a?.luns.map((l) => [l.lun, l.path]), [[1, '/srv/images/v1'], [2, '/dev/disk/by-id/wwn-0x5000c500a1b2c3d4']]);
   assert.equal(a?.luns[0]?.scsiId, '0123456789abcdef01234567');
   assert.match(a?.luns[1]?.scsiId ?? '', /^[0-9a-f]{24}$/, 'a volume the state does not know gets a derived id');
-  assert.deepEqual([a?.initiator, a?.inUser, b?.initiator, b?.inUser, b?.outUser], ['iqn.2024-01.org.example:a', null, 'iqn.2024-01.org.example:b', 'b-user', 'b-target']);
+  assert.deepEqual([a?.initiators, a?.inUsers, a?.outUser], [['iqn.2024-01.org.example:a', 'iqn.2024-01.org.example:b'], ['b-user'], 'b-target']);
   assert.deepEqual([...d.accounts], [['b-user', 'b-secret-12345'], ['b-target', 'b-target-secret']]);
 
   const next = cloneState(s);
   mask(next, 'ag-2', 'images/v1');
   setChap(next, 'iqn.2024-01.org.example:b', 'b-user', 'new-secret-1234', null, null);
   const dn = desiredConfig(next, config);
-  assert.deepEqual([...changedTargets(d, dn)], ['iqn.2024-01.org.openlsm:ag1.web-servers.i2', 'iqn.2024-01.org.openlsm:ag2.idle.i1']);
+  assert.deepEqual([...changedTargets(d, dn)], ['iqn.2024-01.org.openlsm:ag1.web-servers', 'iqn.2024-01.org.openlsm:ag2.idle'], 'ag1 loses its outgoing account');
   assert.deepEqual([...changedAccounts(d, dn)], ['b-user', 'b-target']);
 });
 
 test('names: lower-case targets under the prefix, NAA-6 from the SCSI id, volume ids', () => {
-  assert.equal(targetNameFor('iqn.2024-01.org.openlsm', { number: 12, name: 'DB:Primary.1' }, 3), 'iqn.2024-01.org.openlsm:ag12.db-primary.1.i3');
-  assert.ok(isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm:ag1.x.i1'));
-  assert.ok(!isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm.other:ag1.x.i1'));
+  assert.equal(targetNameFor('iqn.2024-01.org.openlsm', { number: 12, name: 'DB:Primary_1' }), 'iqn.2024-01.org.openlsm:ag12.db-primary-1');
+  assert.ok(isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm:ag1.x'));
+  assert.ok(!isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm.other:ag1.x'));
   assert.ok(!isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.example:vol1'));
   assert.equal(vpd83For('0123456789abcdef01234567'), '600000000123456789abcdef01234567');
   assert.deepEqual(splitVolumeId('images/vol1'), { pool: 'images', name: 'vol1' });

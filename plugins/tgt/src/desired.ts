@@ -1,8 +1,8 @@
 /**
- * The tgtd configuration a state calls for: for every initiator of every access group that has masked volumes,
- * one target allowing that initiator name only, with the group's volumes as LUNs and the initiator's CHAP
- * accounts bound; and every CHAP account of the state. Pure: no I/O, so a change can be compared before it is
- * applied (which targets does this mask touch?).
+ * The tgtd configuration a state calls for: for every access group that has masked volumes, one target allowing
+ * the group's initiator names only, with the group's volumes as LUNs and the CHAP accounts of its initiators
+ * bound; and every CHAP account of the state. Pure: no I/O, so a change can be compared before it is applied
+ * (which targets does this mask touch?).
  */
 import path from 'node:path';
 import type { TgtConfig } from './config.js';
@@ -18,9 +18,11 @@ export interface DesiredLun {
 
 export interface DesiredTarget {
   name: string;
-  initiator: string;
+  /** The initiator-name rules, in the group's order. */
+  initiators: string[];
   luns: DesiredLun[];
-  inUser: string | null;
+  /** Incoming accounts (sorted, no repeats). */
+  inUsers: string[];
   outUser: string | null;
 }
 
@@ -51,11 +53,12 @@ export function desiredConfig(state: TgtState, config: TgtConfig): DesiredConfig
     }
     if (luns.length === 0) continue;
     luns.sort((a, b) => a.lun - b.lun);
-    for (const init of group.initiators) {
-      const chap = state.chap[init.iqn];
-      const name = targetNameFor(config.targetPrefix, group, init.tag);
-      targets.set(name, { name, initiator: init.iqn, luns, inUser: chap?.in?.user ?? null, outUser: chap?.out?.user ?? null });
-    }
+    const chap = group.initiators.map((iqn) => state.chap[iqn]);
+    const inUsers = [...new Set(chap.map((c) => c?.in?.user).filter((u): u is string => u !== undefined))].sort();
+    // access-groups.ts keeps the outgoing accounts of a group's initiators equal.
+    const outUser = chap.map((c) => c?.out?.user).find((u): u is string => u !== undefined) ?? null;
+    const name = targetNameFor(config.targetPrefix, group);
+    targets.set(name, { name, initiators: [...group.initiators], luns, inUsers, outUser });
   }
   const accounts = new Map<string, string>();
   for (const rec of Object.values(state.chap)) {

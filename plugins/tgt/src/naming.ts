@@ -1,11 +1,12 @@
 /**
- * How lsm's objects are named on tgtd and back: volume and access-group ids, the target of each (access group,
- * initiator) pair, and a volume's SCSI identity.
+ * How lsm's objects are named on tgtd and back: volume and access-group ids, the target of each access group,
+ * and a volume's SCSI identity.
  *
- * Why one target per initiator of an access group: tgtd binds CHAP accounts to targets, not to initiators, so
- * with one target per group every initiator could log in with any other member's credentials. A target of its
- * own gives each initiator exactly lsm's semantics (`iscsi_chap_auth` is per initiator), and since tgtd filters
- * discovery by ACL, each host discovers exactly its own target, holding the group's volumes at the group's LUNs.
+ * Why one target per access group: tgtd keeps SCSI state such as persistent reservations in the LU object,
+ * and an LU belongs to one target. The hosts of one access group are typically a cluster that fences through
+ * reservations, so they must reach the same LU objects, which only one shared target gives them. The price:
+ * tgtd binds CHAP accounts to targets, not to initiators, so within a group any member's secret is accepted
+ * from any member's name, and the group has one outgoing (mutual CHAP) account (access-groups.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -38,12 +39,13 @@ export function accessGroupId(n: number): string {
 const NAME_PART_MAX = 64;
 
 /**
- * The target of the `tag`-th initiator of access group `number` named `name`: `<prefix>:ag<number>.<name>.i<tag>`,
- * lower case (initiators lower-case target names) with characters tgtd refuses (`_`) turned into `-`.
+ * The target of access group `number` named `name`: `<prefix>:ag<number>.<name>`, lower case (initiators
+ * lower-case target names) with characters tgtd refuses (`_`) turned into `-`. The number keeps names apart
+ * that differ only in case or in those characters.
  */
-export function targetNameFor(prefix: string, group: { number: number; name: string }, tag: number): string {
+export function targetNameFor(prefix: string, group: { number: number; name: string }): string {
   const readable = group.name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, NAME_PART_MAX);
-  const name = `${prefix}:ag${group.number}.${readable}.i${tag}`;
+  const name = `${prefix}:ag${group.number}.${readable}`;
   if (name.length > ISCSI_NAME_MAX_BYTES) throw new LsmError(ErrorNumber.PLUGIN_BUG, `Target name ${name} is too long`);
   return name;
 }

@@ -119,8 +119,7 @@ class Reconciler {
     try {
       const incoming = have?.incomingAccounts ?? [];
       const outgoing = have?.outgoingAccount ?? null;
-      const wantIncoming = want.inUser === null ? [] : [want.inUser];
-      const chapChanges = incoming.length !== wantIncoming.length || incoming.some((u) => u !== want.inUser) || outgoing !== want.outUser;
+      const chapChanges = incoming.length !== want.inUsers.length || incoming.some((u) => !want.inUsers.includes(u)) || outgoing !== want.outUser;
       let tid: number;
       let offline: boolean;
       if (have) {
@@ -138,13 +137,13 @@ class Reconciler {
         offline = true;
       }
       for (const rule of have?.acls ?? []) {
-        if (rule === want.initiator) continue;
+        if (want.initiators.includes(rule)) continue;
         if (isInitiatorNameRule(rule)) await this.#op((a, o) => a.unbindInitiatorName(tid, rule, o));
         else await this.#op((a, o) => a.unbindInitiatorAddress(tid, rule, o));
       }
-      if (!have?.acls.includes(want.initiator)) await this.#op((a, o) => a.bindInitiatorName(tid, want.initiator, o));
-      for (const user of wantIncoming) if (!incoming.includes(user)) await this.#op((a, o) => a.bindAccount(tid, user, false, o));
-      for (const user of incoming) if (user !== want.inUser) await this.#op((a, o) => a.unbindAccount(tid, user, false, o));
+      for (const iqn of want.initiators) if (!have?.acls.includes(iqn)) await this.#op((a, o) => a.bindInitiatorName(tid, iqn, o));
+      for (const user of want.inUsers) if (!incoming.includes(user)) await this.#op((a, o) => a.bindAccount(tid, user, false, o));
+      for (const user of incoming) if (!want.inUsers.includes(user)) await this.#op((a, o) => a.unbindAccount(tid, user, false, o));
       if (outgoing !== null && outgoing !== want.outUser) await this.#op((a, o) => a.unbindAccount(tid, outgoing, true, o));
       if (want.outUser !== null && outgoing !== want.outUser) {
         const user = want.outUser;
@@ -164,6 +163,11 @@ class Reconciler {
         if (current?.path !== lu.path || current.scsiId !== lu.scsiId) {
           await this.#op((a, o) => a.setLunIdentity(tid, lu.lun, lu.scsiId, lu.scsiId, o));
         }
+      }
+      // An initiator taken out of the group keeps its open session unless tgtd is told to close it.
+      for (const nexus of have?.nexuses ?? []) {
+        if (want.initiators.includes(nexus.initiator) || !/^\d+$/.test(nexus.id)) continue;
+        for (const cid of nexus.connections) await this.#op((a, o) => a.closeConnection(tid, BigInt(nexus.id), cid, o));
       }
       if (offline) await this.#op((a, o) => a.setTargetState(tid, 'ready', o));
     } catch (err) {

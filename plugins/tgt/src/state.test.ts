@@ -4,7 +4,7 @@ import { emptyState, parseState, STATE_FORMAT, stateCodec } from './state.js';
 
 test('a state survives serialisation; the format marker is required', () => {
   const state = emptyState();
-  state.accessGroups.push({ id: 'ag-1', number: 1, name: 'hosts', initiators: [{ iqn: 'iqn.2024-01.org.x:h1', tag: 1 }], nextTag: 2 });
+  state.accessGroups.push({ id: 'ag-1', number: 1, name: 'hosts', initiators: ['iqn.2024-01.org.x:h1'] });
   state.masks.push({ accessGroup: 'ag-1', volume: 'images/v1', lun: 1 });
   state.chap['iqn.2024-01.org.x:h1'] = { in: { user: 'u', secret: 's3cret-123456' }, out: null };
   state.volumes['images/v1'] = { scsiId: '0123456789abcdef01234567' };

@@ -12,19 +12,13 @@ import type { StateCodec } from '@openlsm/backing-store';
 
 export const STATE_FORMAT = 'openlsm-tgt-state/1';
 
-export interface AccessGroupInitiator {
-  iqn: string;
-  /** Stable per group: part of this initiator's target name, which must not change while it is in the group. */
-  tag: number;
-}
-
 export interface AccessGroupRecord {
   id: string;
-  /** The number in the id and in target names. */
+  /** The number in the id and in the target name. */
   number: number;
   name: string;
-  initiators: AccessGroupInitiator[];
-  nextTag: number;
+  /** Initiator IQNs, in the order they were added. */
+  initiators: string[];
 }
 
 export interface MaskRecord {
@@ -79,13 +73,9 @@ function parseCredential(v: unknown, where: string): ChapCredential | null {
 
 function parseGroup(v: unknown, i: number): AccessGroupRecord {
   const where = `accessGroups[${i}]`;
-  expect(isObject(v) && isString(v.id) && isCount(v.number) && isString(v.name) && isCount(v.nextTag) && Array.isArray(v.initiators),
-    `${where} must have id, number, name, initiators and nextTag`);
-  const initiators = v.initiators.map((init, j) => {
-    expect(isObject(init) && isString(init.iqn) && isCount(init.tag), `${where}.initiators[${j}] must be {iqn, tag}`);
-    return { iqn: init.iqn, tag: init.tag };
-  });
-  return { id: v.id, number: v.number, name: v.name, initiators, nextTag: v.nextTag };
+  expect(isObject(v) && isString(v.id) && isCount(v.number) && isString(v.name) && Array.isArray(v.initiators) && v.initiators.every(isString),
+    `${where} must have id, number, name and a list of initiators`);
+  return { id: v.id, number: v.number, name: v.name, initiators: v.initiators as string[] };
 }
 
 /** Checks a parsed state document; throws an Error naming the first bad field. */

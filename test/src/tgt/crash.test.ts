@@ -56,8 +56,8 @@ async function divergence(): Promise<string[]> {
     const luns = t.luns.filter((l) => l.lun !== 0).map((l) => `${l.lun}:${l.path}`);
     const wantLuns = w.luns.map((l) => `${l.lun}:${l.path}`);
     if (JSON.stringify(luns) !== JSON.stringify(wantLuns)) problems.push(`${t.name}: LUNs ${luns} != ${wantLuns}`);
-    if (JSON.stringify(t.acls) !== JSON.stringify([w.initiator])) problems.push(`${t.name}: ACL ${t.acls}`);
-    if (JSON.stringify(t.incomingAccounts) !== JSON.stringify(w.inUser ? [w.inUser] : [])) problems.push(`${t.name}: accounts ${t.incomingAccounts}`);
+    if (JSON.stringify(t.acls) !== JSON.stringify(w.initiators)) problems.push(`${t.name}: ACL ${t.acls}`);
+    if (JSON.stringify([...t.incomingAccounts].sort()) !== JSON.stringify(w.inUsers)) problems.push(`${t.name}: accounts ${t.incomingAccounts}`);
     if (t.outgoingAccount !== w.outUser) problems.push(`${t.name}: outgoing ${t.outgoingAccount}`);
     if (t.state !== 'ready') problems.push(`${t.name}: ${t.state}`);
   }
@@ -116,7 +116,7 @@ test('plugins killed mid-change: the next session brings tgtd exactly to the sta
   const lun = readState().masks.find((m) => m.accessGroup === 'ag-1' && m.volume === 'images/k1')?.lun ?? 0;
   const chap = readState().chap[H[0]]?.in;
   assert.deepEqual(chap, { user: 'crash-user-0', secret: 'final-secret-123' });
-  const target = `${PREFIX}:ag1.crash-a.i1`;
+  const target = `${PREFIX}:ag1.crash-a`;
   const ok = await readCapacity({ portal: env.tgtd.portal, target, lun, initiator: H[0], user: chap.user, secret: chap.secret });
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
 });

@@ -18,6 +18,7 @@ const STRANGER = 'iqn.2024-01.org.openlsm.test:stranger';
 // A second host keeps a target on tgtd throughout: a tgtd with no target at all resets every iSCSI connection
 // instead of answering "target not found", which would make the refusals below indistinguishable.
 const OTHER_HOST = 'iqn.2024-01.org.openlsm.test:host2';
+const SECOND = 'iqn.2024-01.org.openlsm.test:host1b';
 const IN_USER = 'host1-chap';
 const IN_SECRET = 'in-secret-4812';
 const OUT_USER = 'target-chap';
@@ -40,8 +41,8 @@ interface PortJson {
 }
 
 async function login(): Promise<IscsiLogin> {
-  const ports = (await env.json<PortJson[]>(['list', '--type', 'target_ports'])).filter((p) => p.service_address.includes('.host1.'));
-  assert.equal(ports.length, 1, 'one target for the one initiator of the group, on the one portal');
+  const ports = (await env.json<PortJson[]>(['list', '--type', 'target_ports'])).filter((p) => p.service_address.endsWith('.host1'));
+  assert.equal(ports.length, 1, 'one target for the group, on the one portal');
   const [port] = ports as [PortJson];
   assert.equal(port.network_address, env.tgtd.portal);
   return { portal: port.network_address, target: port.service_address, lun: 1, initiator: HOST, user: IN_USER, secret: IN_SECRET };
@@ -64,7 +65,7 @@ test('lsmcli provisions; a real initiator logs in with the right name and CHAP, 
   await env.ok(['volume-mask', '--vol', 'images/vol2', '--ag', 'ag-2']);
 
   const l = await login();
-  assert.equal(l.target, `${PREFIX}:ag1.host1.i1`);
+  assert.equal(l.target, `${PREFIX}:ag1.host1`);
   const capacity = await readCapacity(l);
   assert.equal(capacity.code, 0, capacity.stdout + capacity.stderr);
   assert.equal(totalSize(capacity), BigInt(64 * MiB), 'the initiator sees the volume\'s size');
@@ -94,11 +95,38 @@ test('mutual CHAP: the target proves itself; a wrong target secret is refused by
   await refused({ ...l, targetUser: OUT_USER, targetSecret: 'not-the-target-secret' }, /CHAP_R|CHAP/i);
 });
 
+test('two hosts of a group share the target; one taken out of the group is logged out and refused', async () => {
+  const client = await env.connect();
+  await client.iscsiChapAuth({ init_id: SECOND, in_user: 'host1b-chap', in_password: 'second-secret-77', out_user: OUT_USER, out_password: OUT_SECRET });
+  await env.ok(['access-group-add', '--ag', 'ag-1', '--init', SECOND]);
+  const l = await login();
+  const second = { ...l, initiator: SECOND, user: 'host1b-chap', secret: 'second-secret-77' };
+  // A session that stays open (qemu-io waits), watched from tgtd's side; qemu itself would then try to
+  // reconnect forever, so the test stops it.
+  const stop = new AbortController();
+  const session = qemuIo(second, ['read -P 0xa5 0 4k', 'sleep 60000'], 90_000, stop.signal);
+  const hasSession = async () => (await env.tgtd.admin.targets()).some((t) => t.nexuses.some((n) => n.initiator === SECOND));
+  try {
+    const deadline = Date.now() + 20_000;
+    while (!(await hasSession())) {
+      assert.ok(Date.now() < deadline, 'the second host logged in');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await env.ok(['access-group-remove', '--ag', 'ag-1', '--init', SECOND]);
+    assert.equal(await hasSession(), false, 'tgtd closed the session of the host taken out');
+  } finally {
+    stop.abort();
+    await session;
+  }
+  await refused(second, /Target not found\(515\)/);
+  assert.equal((await readCapacity(l)).code, 0, 'the first host is unaffected');
+});
+
 test('after unmask the initiator can no longer log in', async () => {
   const l = await login();
   await env.ok(['volume-unmask', '--vol', 'images/vol1', '--ag', 'ag-1']);
   const ports = await env.json<PortJson[]>(['list', '--type', 'target_ports']);
-  assert.deepEqual(ports.map((p) => p.service_address), [`${PREFIX}:ag2.host2.i1`], 'only host2\'s target is left');
+  assert.deepEqual(ports.map((p) => p.service_address), [`${PREFIX}:ag2.host2`], 'only host2\'s target is left');
   await refused(l, /Target not found\(515\)/);
 });
 

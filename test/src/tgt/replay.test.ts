@@ -76,7 +76,7 @@ test('a foreign target keeps its tid and content; the plugin\'s target takes ano
 });
 
 test('drift is repaired at the next session: a LUN removed and an address rule added by hand', async () => {
-  const name = `${PREFIX}:ag1.replay1.i1`;
+  const name = `${PREFIX}:ag1.replay1`;
   const before = await ownTarget(name);
   assert.ok(before);
   tgtadm(['--op', 'delete', '--mode', 'logicalunit', '--tid', String(before.tid), '--lun', '2']);
@@ -96,7 +96,7 @@ test('an account in the journal (a crash between tgtd and the state file) is rec
   // What a crash mid-change leaves: tgtd holds a secret the state does not know, and the name is in the journal.
   await env.tgtd.admin.deleteAccount('replay2-chap');
   await env.tgtd.admin.newAccount('replay2-chap', 'unknown-secret-2');
-  const t = await ownTarget(`${PREFIX}:ag2.replay2.i1`);
+  const t = await ownTarget(`${PREFIX}:ag2.replay2`);
   assert.ok(t);
   await env.tgtd.admin.bindAccount(t.tid, 'replay2-chap', false);
   const stateFile = path.join(env.stateDir, 'state.json');
@@ -119,11 +119,11 @@ test('a volume deleted behind the plugin\'s back: the others replay, a change to
 
   const session = await env.cli(['list', '--type', 'systems']);
   assert.equal(session.code, 0, session.stderr);
-  assert.match(session.stderr, /could not be brought in line for .*ag1\.replay1\.i1/, 'the broken target is reported');
-  const h2 = await ownTarget(`${PREFIX}:ag2.replay2.i1`);
+  assert.match(session.stderr, /could not be brought in line for .*ag1\.replay1/, 'the broken target is reported');
+  const h2 = await ownTarget(`${PREFIX}:ag2.replay2`);
   assert.equal(h2?.state, 'ready');
   assert.equal((await readCapacity({ portal: env.tgtd.portal, target: h2.name, lun: 1, initiator: H2, user: 'replay2-chap', secret: 'recorded-secret-1' })).code, 0);
-  const h1 = await ownTarget(`${PREFIX}:ag1.replay1.i1`);
+  const h1 = await ownTarget(`${PREFIX}:ag1.replay1`);
   assert.equal(h1?.state, 'offline', 'a target that could not be built completely stays closed');
 
   const client = await env.connect();
@@ -132,14 +132,14 @@ test('a volume deleted behind the plugin\'s back: the others replay, a change to
   await assert.rejects(client.volumeMask({ access_group: ag1, volume: await volume('r4') }), (err) => {
     assert.ok(err instanceof LsmError);
     assert.equal(err.code, ErrorNumber.NOT_FOUND_VOLUME);
-    assert.match(err.message, /LUN 1 of target .*ag1.replay1.i1 cannot be served: its volume.s data .*\/pool\/r1 is gone/);
+    assert.match(err.message, /LUN 1 of target .*ag1.replay1 cannot be served: its volume.s data .*\/pool\/r1 is gone/);
     return true;
   });
   assert.deepEqual((await client.volumesAccessibleByAccessGroup({ access_group: ag1 })).map((v) => v.name), ['r2'], 'the mask was not recorded');
 
   const r1 = { ...(await volume('r2')), id: 'images/r1', name: 'r1' };
   await client.volumeUnmask({ access_group: ag1, volume: r1 });
-  const repaired = await ownTarget(`${PREFIX}:ag1.replay1.i1`);
+  const repaired = await ownTarget(`${PREFIX}:ag1.replay1`);
   assert.deepEqual([repaired?.state, repaired?.luns.map((l) => l.lun)], ['ready', [0, 2]]);
   await assert.rejects(client.volumeUnmask({ access_group: ag1, volume: r1 }), (err) => err instanceof LsmError && err.code === ErrorNumber.NO_STATE_CHANGE);
 });

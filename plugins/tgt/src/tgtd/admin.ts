@@ -106,6 +106,11 @@ export class TgtdAdmin {
     await this.client.request({ mode: Mode.TARGET, op: Op.UNBIND, tid: checkTid(tid), payload }, `removing address rule ${describeForMessage(rule)} from target ${tid}`, options);
   }
 
+  /** Closes one connection of a session (what `tgtadm --op delete --mode conn` does): the initiator is logged out. */
+  async closeConnection(tid: number, sid: bigint, cid: number, options?: RequestOptions): Promise<void> {
+    await this.client.request({ mode: Mode.CONNECTION, op: Op.DELETE, tid: checkTid(tid), sid, cid }, `closing connection ${cid} of session ${sid} on target ${tid}`, options);
+  }
+
   async newAccount(user: string, secret: string, options?: RequestOptions): Promise<void> {
     const payload = joinPayload([['user', chapUser(user)], ['password', chapSecret(secret)]]);
     await this.client.request({ mode: Mode.ACCOUNT, op: Op.NEW, tid: ALL_TARGETS, payload }, `creating CHAP account ${describeForMessage(user)}`, options);

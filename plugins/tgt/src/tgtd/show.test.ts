@@ -68,7 +68,7 @@ test('the target tree: LUNs, sessions, accounts in and out, ACL rules', () => {
   assert.equal(one.tid, 1);
   assert.equal(one.name, 'iqn.2024-01.org.example:vol1');
   assert.equal(one.state, 'ready');
-  assert.deepEqual(one.nexuses, [{ id: '7', initiator: 'iqn.2024-01.org.example:client1', addresses: ['127.0.0.1'] }]);
+  assert.deepEqual(one.nexuses, [{ id: '7', initiator: 'iqn.2024-01.org.example:client1', connections: [0], addresses: ['127.0.0.1'] }]);
   assert.deepEqual(one.luns.map((l) => [l.lun, l.type, l.path, l.blockSize]), [[0, 'controller', null, 1], [1, 'disk', '/srv/lsm/v1.img', 512]]);
   assert.equal(one.luns[1]?.scsiId, '0123456789abcdef01234567');
   assert.deepEqual(one.incomingAccounts, ['chapuser']);

@@ -22,8 +22,11 @@ export interface TgtdLun {
 }
 
 export interface TgtdNexus {
+  /** The I_T nexus id, which is the iSCSI session id (sid) of tgtadm's `--mode conn`. */
   id: string;
   initiator: string;
+  /** Connection ids (cid) of the session. */
+  connections: number[];
   addresses: string[];
 }
 
@@ -126,11 +129,13 @@ export function parseTargets(text: string): TgtdTarget[] {
         break;
       case 'I_T nexus information:':
         if (line.depth === 2 && kv?.[0] === 'I_T nexus') {
-          nexus = { id: kv[1], initiator: '', addresses: [] };
+          nexus = { id: kv[1], initiator: '', connections: [], addresses: [] };
           target.nexuses.push(nexus);
         } else if (nexus && kv?.[0] === 'Initiator') {
           const alias = kv[1].lastIndexOf(' alias: ');
           nexus.initiator = alias === -1 ? kv[1] : kv[1].slice(0, alias);
+        } else if (nexus && kv?.[0] === 'Connection' && /^\d+$/.test(kv[1])) {
+          nexus.connections.push(Number(kv[1]));
         } else if (nexus && kv?.[0] === 'IP Address') {
           nexus.addresses.push(kv[1]);
         }
