@@ -5,7 +5,7 @@
  *
  * tgtd serves every LU with 512-byte blocks unless told otherwise, so that is the block size reported.
  */
-import { blockDeviceInfo, ImageDirectory } from '@openlsm/backing-store';
+import { blockDeviceInfo, ImageDirectory, validateImageName } from '@openlsm/backing-store';
 import {
   describeForMessage, ErrorNumber, LsmError, type Pool, PoolElementType, PoolStatus, PoolUnsupported, type Volume,
   VolumeAdminState,
@@ -15,6 +15,15 @@ import { derivedScsiId, deviceVolumeName, splitVolumeId, volumeId, vpd83For } fr
 import type { TgtState } from './state.js';
 
 export const SYSTEM_ID = 'tgt';
+
+function isImageName(name: string): boolean {
+  try {
+    validateImageName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const BLOCK_SIZE = 512n;
 
 export interface VolumeEntry {
@@ -115,13 +124,27 @@ export class Inventory {
     return (await Promise.all(this.#config.pools.map((p) => this.#poolVolumes(p.name)))).flat();
   }
 
-  /** The volume with this id; NOT_FOUND_VOLUME when there is none. */
+  /** The volume with this id (one stat, not a listing); NOT_FOUND_VOLUME when there is none. */
   async volume(id: string): Promise<VolumeEntry> {
     const { pool, name } = splitVolumeId(id);
-    const p = this.#config.pools.find((c) => c.name === pool);
-    const entry = p ? (await this.#poolVolumes(p.name)).find((v) => v.name === name) : undefined;
+    const entry = await this.#find(pool, name);
     if (!entry) throw new LsmError(ErrorNumber.NOT_FOUND_VOLUME, `Volume ${describeForMessage(id)} not found`);
     return entry;
+  }
+
+  async #find(pool: string, name: string): Promise<VolumeEntry | undefined> {
+    const p = this.#config.pools.find((c) => c.name === pool);
+    if (!p) return undefined;
+    if (p.kind === 'devices') return (await this.#devices(p)).find((v) => v.name === name);
+    if (!isImageName(name)) return undefined;
+    const image = await (await this.#open(p)).stat(name).catch(() => null);
+    return image ? { id: volumeId(p.name, name), pool: p.name, name, path: image.path, sizeBytes: image.sizeBytes, kind: 'image' } : undefined;
+  }
+
+  /** True when some pool already has a volume called `name` (lsm's names are unique per system). */
+  async nameTaken(name: string): Promise<boolean> {
+    const found = await Promise.all(this.#config.pools.map((p) => this.#find(p.name, name)));
+    return found.some((f) => f !== undefined);
   }
 }
 

@@ -18,7 +18,7 @@ function roundUp(sizeBytes: bigint): bigint {
 }
 
 async function checkNameFree(inventory: Inventory, name: string): Promise<void> {
-  if ((await inventory.volumes()).some((v) => v.name === name)) {
+  if (await inventory.nameTaken(name)) {
     throw new LsmError(ErrorNumber.NAME_CONFLICT, `Name '${name}' is already in use by other volume`);
   }
 }
