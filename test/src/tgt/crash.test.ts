@@ -8,12 +8,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { findPluginExecutable, spawnPlugin } from '@openlsm/client';
 import type { AccessGroup, Volume } from '@openlsm/core';
 import { Connection } from '@openlsm/ipc';
 import { desiredConfig, parseConfig, parseState, type TgtState } from '@openlsm/plugin-tgt';
 import { readCapacity } from '../fixtures/iscsi-initiator.js';
+import { killDuringCalls } from '../fixtures/kill-mid-flight.js';
 import { PREFIX, tgtEnv, type TgtEnv } from './tgt-env.js';
 
 const H = ['iqn.2024-01.org.openlsm.test:crash1', 'iqn.2024-01.org.openlsm.test:crash2', 'iqn.2024-01.org.openlsm.test:crash3'] as const;
@@ -75,29 +75,15 @@ test('plugins killed mid-change: the next session brings tgtd exactly to the sta
     await connection.request('plugin_register', { uri: env.uri, password: null, timeout: 30_000, flags: 0 });
     const groups = (await connection.request('access_groups', { flags: 0 })) as AccessGroup[];
     const volumes = (await connection.request('volumes', { flags: 0 })) as Volume[];
-    let killed = false;
-    let markDone!: () => void;
-    const firstDone = new Promise<void>((resolve) => { markDone = resolve; });
-    const inFlight = new Set<Promise<void>>();
-    const pump = (async () => {
-      for (let i = 0; !killed; i++) {
-        const group = groups[(run + i) % groups.length] as AccessGroup;
-        const volume = volumes[(i * 7 + run) % volumes.length] as Volume;
-        const who = Math.floor(i / 3) % 3;
-        const call = i % 3 === 2
-          ? connection.request('iscsi_chap_auth', { init_id: H[who], in_user: `crash-user-${who}`, in_password: `secret-${run}-${i}-abc`, out_user: null, out_password: null, flags: 0 })
-          : connection.request(i % 2 === 0 ? 'volume_mask' : 'volume_unmask', { access_group: group, volume, flags: 0 });
-        const tracked: Promise<void> = call.then(() => markDone(), () => markDone()).finally(() => { inFlight.delete(tracked); });
-        inFlight.add(tracked);
-        if (inFlight.size >= 4) await Promise.race(inFlight);
-      }
-    })();
-    await Promise.race([firstDone, sleep(5_000)]);
-    await sleep(run % 6);
-    plugin.child.kill('SIGKILL');
-    killed = true;
-    await pump;
-    await Promise.allSettled([...inFlight]);
+    // Masks, unmasks (NO_STATE_CHANGE is fine) and CHAP changes, until the kill.
+    await killDuringCalls(plugin, (i) => {
+      const group = groups[(run + i) % groups.length] as AccessGroup;
+      const volume = volumes[(i * 7 + run) % volumes.length] as Volume;
+      const who = Math.floor(i / 3) % 3;
+      return i % 3 === 2
+        ? connection.request('iscsi_chap_auth', { init_id: H[who], in_user: `crash-user-${who}`, in_password: `secret-${run}-${i}-abc`, out_user: null, out_password: null, flags: 0 })
+        : connection.request(i % 2 === 0 ? 'volume_mask' : 'volume_unmask', { access_group: group, volume, flags: 0 });
+    }, { inFlight: 4, delayMs: run % 6 });
     connection.destroy();
     await plugin.stop(1_000);
 
