@@ -44,6 +44,8 @@ test('names: lower-case targets under the prefix, NAA-6 from the SCSI id, volume
   assert.ok(isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm:ag1.x'));
   assert.ok(!isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm.other:ag1.x'));
   assert.ok(!isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.example:vol1'));
+  assert.ok(!isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm:agenda'), 'a look-alike made by hand is not ours');
+  assert.ok(isOwnTarget('iqn.2024-01.org.openlsm', 'iqn.2024-01.org.openlsm:ag12.db'));
   assert.equal(vpd83For('0123456789abcdef01234567'), '600000000123456789abcdef01234567');
   assert.deepEqual(splitVolumeId('images/vol1'), { pool: 'images', name: 'vol1' });
   for (const bad of ['images', '/vol1', 'images/', '']) assert.throws(() => splitVolumeId(bad), /not found/);

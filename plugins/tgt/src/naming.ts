@@ -50,9 +50,9 @@ export function targetNameFor(prefix: string, group: { number: number; name: str
   return name;
 }
 
-/** True when a tgtd target belongs to this plugin (and may be changed or removed by it). */
+/** True when a tgtd target belongs to this plugin (and may be changed or removed by it): `<prefix>:ag<n>.…`. */
 export function isOwnTarget(prefix: string, targetName: string): boolean {
-  return targetName.startsWith(`${prefix}:ag`);
+  return targetName.startsWith(`${prefix}:ag`) && /^[0-9]+\./.test(targetName.slice(prefix.length + 3));
 }
 
 /** A fresh SCSI id for a new volume: 24 random hex digits. */

@@ -5,13 +5,14 @@
  * dies anywhere in between, the state on disk is the old one (plus the account journal), and the next
  * reconciliation, at the next session's start, makes tgtd match it again.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExclusiveLock, StateFile } from '@openlsm/backing-store';
-import type { LsmError } from '@openlsm/core';
+import { describeForMessage, ErrorNumber, LsmError } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
 import type { TgtConfig } from './config.js';
 import { changedAccounts, changedTargets, desiredConfig } from './desired.js';
+import { isOwnTarget } from './naming.js';
 import { accountKey, reconcile, type ReconcileResult } from './reconcile.js';
 import { cloneState, stateCodec, type TgtState } from './state.js';
 import type { TgtdAdmin } from './tgtd/admin.js';
@@ -121,6 +122,7 @@ export class TgtStore {
   replay(options: ChangeOptions = {}): Promise<ReconcileResult> {
     return this.#lock.run(async () => {
       await this.#ensurePortals(options);
+      if (!existsSync(this.#file.path)) await this.#refuseToForget(options);
       const state = await this.#file.read();
       const dirty = new Set(state.dirtyAccounts);
       const result = await reconcile(this.admin, desiredConfig(state, this.config), { prefix: this.config.targetPrefix, dirty, ...options });
@@ -128,6 +130,17 @@ export class TgtStore {
       if (result.dirtyLeft.size !== dirty.size) await this.#file.write({ ...state, dirtyAccounts: [...result.dirtyLeft] });
       return result;
     }, options);
+  }
+
+  /**
+   * No state file, but tgtd serves targets under the prefix: the state was lost or points elsewhere. Replaying
+   * the empty state would remove those targets and cut their hosts off, so the session is refused instead.
+   */
+  async #refuseToForget(options: ChangeOptions): Promise<void> {
+    const own = (await this.admin.targets(options)).filter((t) => isOwnTarget(this.config.targetPrefix, t.name));
+    if (own.length === 0) return;
+    throw new LsmError(ErrorNumber.INVALID_ARGUMENT,
+      `The state file ${this.#file.path} is missing, but tgtd serves ${own.length} target(s) under ${this.config.targetPrefix} (${describeForMessage(own[0]?.name ?? '')}...): restore the state file, or delete those targets with tgtadm if they are to go`);
   }
 
   async #ensurePortals(options: ChangeOptions): Promise<void> {

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorNumber, LsmError, type Volume } from '@openlsm/core';
 import { parseState } from '@openlsm/plugin-tgt';
@@ -142,4 +142,17 @@ test('a volume deleted behind the plugin\'s back: the others replay, a change to
   const repaired = await ownTarget(`${PREFIX}:ag1.replay1`);
   assert.deepEqual([repaired?.state, repaired?.luns.map((l) => l.lun)], ['ready', [0, 2]]);
   await assert.rejects(client.volumeUnmask({ access_group: ag1, volume: r1 }), (err) => err instanceof LsmError && err.code === ErrorNumber.NO_STATE_CHANGE);
+});
+
+test('a lost state file does not wipe tgtd: the session is refused until the file is back', async () => {
+  const stateFile = path.join(env.stateDir, 'state.json');
+  const aside = `${stateFile}.aside`;
+  renameSync(stateFile, aside);
+  const before = (await env.tgtd.admin.targets()).filter((t) => t.name.startsWith(PREFIX)).length;
+  const refused = await env.cli(['list', '--type', 'systems']);
+  assert.equal(refused.code, 4);
+  assert.match(refused.stderr, /state file .* is missing, but tgtd serves \d+ target\(s\) under/);
+  assert.equal((await env.tgtd.admin.targets()).filter((t) => t.name.startsWith(PREFIX)).length, before, 'nothing removed');
+  renameSync(aside, stateFile);
+  await env.ok(['list', '--type', 'systems']);
 });
