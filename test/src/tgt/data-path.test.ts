@@ -60,9 +60,11 @@ test('lsmcli provisions; a real initiator logs in with the right name and CHAP, 
   const client = await env.connect();
   await client.iscsiChapAuth({ init_id: HOST, in_user: IN_USER, in_password: IN_SECRET, out_user: null, out_password: null });
   await env.ok(['volume-mask', '--vol', 'images/vol1', '--ag', 'ag-1']);
-  await env.ok(['volume-create', '--name', 'vol2', '--size', '16MiB', '--pool', 'images']);
-  await env.ok(['access-group-create', '--name', 'host2', '--init', OTHER_HOST, '--sys', 'tgt']);
-  await env.ok(['volume-mask', '--vol', 'images/vol2', '--ag', 'ag-2']);
+  const [pool] = await client.pools();
+  const [system] = await client.systems();
+  assert.ok(pool && system);
+  const vol2 = await client.volumeCreate({ pool, volume_name: 'vol2', size_bytes: 16n << 20n });
+  await client.volumeMask({ access_group: await client.accessGroupCreate({ name: 'host2', init_id: OTHER_HOST, init_type: 5, system }), volume: vol2 });
 
   const l = await login();
   assert.equal(l.target, `${PREFIX}:ag1.host1`);

@@ -83,7 +83,7 @@ test('drift is repaired at the next session: a LUN removed and an address rule a
   tgtadm(['--op', 'bind', '--mode', 'target', '--tid', String(before.tid), '--initiator-address', 'ALL']);
   assert.deepEqual((await ownTarget(name))?.acls, ['ALL', H1], 'tgtd ORs these: ALL would admit any initiator name');
 
-  await env.ok(['list', '--type', 'systems']);
+  await env.session();
   const after = await ownTarget(name);
   assert.deepEqual(after?.acls, [H1]);
   assert.deepEqual(after?.luns.map((l) => l.lun), [0, 1, 2]);
@@ -106,7 +106,7 @@ test('an account in the journal (a crash between tgtd and the state file) is rec
 
   const l = { portal: env.tgtd.portal, target: t.name, lun: 1, initiator: H2, user: 'replay2-chap' };
   assert.equal((await readCapacity({ ...l, secret: 'unknown-secret-2' })).code, 0, 'the stray secret works before the replay');
-  await env.ok(['list', '--type', 'systems']);
+  await env.session();
   assert.equal((await readCapacity({ ...l, secret: 'recorded-secret-1' })).code, 0);
   assert.notEqual((await readCapacity({ ...l, secret: 'unknown-secret-2' })).code, 0);
   assert.deepEqual(parseState(JSON.parse(readFileSync(stateFile, 'utf8'))).dirtyAccounts, []);
@@ -154,5 +154,5 @@ test('a lost state file does not wipe tgtd: the session is refused until the fil
   assert.match(refused.stderr, /state file .* is missing, but tgtd serves \d+ target\(s\) under/);
   assert.equal((await env.tgtd.admin.targets()).filter((t) => t.name.startsWith(PREFIX)).length, before, 'nothing removed');
   renameSync(aside, stateFile);
-  await env.ok(['list', '--type', 'systems']);
+  await env.session();
 });

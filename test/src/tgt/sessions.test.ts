@@ -7,6 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from '@openlsm/client';
+import { ErrorNumber, LsmError } from '@openlsm/core';
 import { PREFIX, tgtEnv, type TgtEnv } from './tgt-env.js';
 
 let env: TgtEnv;
@@ -29,24 +31,29 @@ test('the system and its capabilities', async () => {
 });
 
 test('wrong URIs and unusable configurations are refused with a sentence, before tgtd is touched', async () => {
+  const loose = path.join(env.tgtd.dir, 'loose.yaml');
+  writeFileSync(loose, `socket: ${env.tgtd.socketPath}\n`);
+  chmodSync(loose, 0o666);
   const cases: [string, RegExp][] = [
     [`${env.uri}&statefile=/tmp/x`, /Unknown tgt:\/\/ parameter "statefile"/],
     [`tgt://somehost/?config=${env.configFile}`, /give no host/],
     [`tgt://?config=${path.join(env.tgtd.dir, 'missing.yaml')}`, /no such configuration file/],
     ['tgt://?config=relative.yaml', /absolute path/],
+    [`tgt://?config=${loose}`, /writable by everyone/],
   ];
   for (const [uri, message] of cases) {
-    const r = await env.cli(['-u', uri, 'list', '--type', 'pools']);
-    assert.equal(r.code, 4, `${uri}: ${r.stderr}`);
-    assert.match(r.stderr, /^INVALID_ARGUMENT\(101\)/);
-    assert.match(r.stderr, message);
-    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace for users');
+    await assert.rejects(Client.connect(uri, { mode: 'embedded', env: env.env }), (err) => {
+      assert.ok(err instanceof LsmError, String(err));
+      assert.equal(err.code, ErrorNumber.INVALID_ARGUMENT, err.message);
+      assert.match(err.message, message);
+      return true;
+    });
   }
-  const loose = path.join(env.tgtd.dir, 'loose.yaml');
-  writeFileSync(loose, `socket: ${env.tgtd.socketPath}\n`);
-  chmodSync(loose, 0o666);
-  const r = await env.cli(['-u', `tgt://?config=${loose}`, 'list', '--type', 'pools']);
-  assert.match(r.stderr, /writable by everyone/);
+  // As lsmcli prints it: lsm's code and the sentence, exit code 4, no stack trace.
+  const r = await env.cli(['-u', `${env.uri}&statefile=/tmp/x`, 'list', '--type', 'pools']);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /^INVALID_ARGUMENT\(101\): Unknown tgt:\/\/ parameter "statefile"/);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
 });
 
 test('tgtd not running: lsmcli says so, naming the socket', async () => {

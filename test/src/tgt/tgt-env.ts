@@ -22,6 +22,8 @@ export interface TgtEnv {
   json<T = unknown>(argv: readonly string[]): Promise<T>;
   /** An SDK client on a real plugin process (closed by `cleanup`). */
   connect(): Promise<Client>;
+  /** One plugin session, opened (plugin_register replays the state into tgtd) and closed again. */
+  session(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -63,6 +65,9 @@ export async function tgtEnv(options: TgtEnvOptions = {}): Promise<TgtEnv> {
       const client = await Client.connect(uri, { mode: 'embedded', env });
       clients.push(client);
       return client;
+    },
+    async session() {
+      await (await Client.connect(uri, { mode: 'embedded', env })).close();
     },
     async cleanup() {
       await Promise.all(clients.map((c) => c.close()));
