@@ -1,9 +1,11 @@
 /**
- * lsm's local-disk API (libstoragemgmt's `LocalDisk`), for lsmcli's `local-disk-*` and `local-led-slot-*`
- * commands and the "Disk Paths" column: facts about the disks of this machine read straight from the kernel's
- * sysfs, with no daemon, no plugin and no external program.
+ * lsm's local-disk API (libstoragemgmt's `LocalDisk`), for programs (virtualization managers find the local
+ * paths of an array's volumes with it), lsmcli's `local-disk-*` and `local-led-slot-*` commands and its "Disk
+ * Paths" column: facts about the disks of this machine read straight from the kernel's sysfs, with no daemon, no
+ * plugin and no external program. `@openlsm/client` re-exports it.
  *
  * ```ts
+ * import { listLocalDisks, setLocalDiskLed } from '@openlsm/localdisk';   // or from '@openlsm/client'
  * for (const d of await listLocalDisks()) console.log(d.path, d.vpd83, d.link_type);
  * await setLocalDiskLed('/dev/sda', 'ident', true); // needs root and an SES enclosure
  * ```
@@ -151,6 +153,19 @@ export async function vpd83Search(vpd83: string, options?: LocalDiskOptions): Pr
   const wanted = normalizeVpd83(vpd83);
   const index = await vpd83Index(rootsOf(options));
   return [...(index.get(wanted) ?? [])];
+}
+
+/**
+ * Every local disk that has an NAA id, by id (lower-case hex): where each of an array's volumes appears on this
+ * machine (lsmcli's "Disk Paths" column). The same index as `vpd83Search`, so one listing reads sysfs once.
+ *
+ * ```ts
+ * (await localDisksByVpd83()).get('600140545e2c5f0e0b6a4ab4b1d3a2c1'); // ['/dev/sdc', '/dev/sdd']
+ * ```
+ */
+export async function localDisksByVpd83(options?: LocalDiskOptions): Promise<Map<string, string[]>> {
+  const index = await vpd83Index(rootsOf(options));
+  return new Map([...index].map(([id, paths]) => [id, [...paths]]));
 }
 
 /** The disk at a user-supplied path; INVALID_ARGUMENT for a malformed path, NOT_FOUND_DISK for no such disk. */

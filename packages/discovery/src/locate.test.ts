@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findPluginExecutable, listPluginExecutables, pluginDirectories, socketDirectory } from './locate.js';
+import { findPluginExecutable, listPluginExecutables, pluginDirectories, socketDirectory } from './index.js';
 
 test('the socket directory: LSM_UDS_PATH first', () => {
   assert.equal(socketDirectory({ LSM_UDS_PATH: '/tmp/x' }), '/tmp/x');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { discoverPlugins } from './discovery.js';
+import { discoverPlugins } from './index.js';
 
 describe('plugin discovery', () => {
   test('finds executable <name>_lsmplugin files; the first directory wins; others are reported', () => {
