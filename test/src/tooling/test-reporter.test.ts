@@ -2,28 +2,20 @@
  * `npm test`'s reporter (scripts/test-reporter.mjs), run by node's real test runner on test files written for
  * the purpose: a passing one, one with a failing and a skipped test in a suite, one that crashes on import.
  */
-import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '../fixtures/run-process.js';
 
 const reporter = fileURLToPath(new URL('../../../scripts/test-reporter.mjs', import.meta.url));
 
-function run(dir: string, files: string[]): Promise<{ code: number | null; stdout: string }> {
+function run(dir: string, files: string[]) {
   // NODE_TEST_CONTEXT tells a process it is one of node:test's file runners; this one must be a fresh runner.
   const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=2', `--test-reporter=${reporter}`, ...files], {
-      cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], env: { ...env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout }));
-  });
+  return runProcess(process.execPath, ['--test', '--test-concurrency=2', `--test-reporter=${reporter}`, ...files], { cwd: dir, env: { ...env, NO_COLOR: '1' } });
 }
 
 test('one line per file, failures in full with what the file wrote, a summary at the end', async () => {

@@ -1,0 +1,82 @@
+/**
+ * `openlsm-plugin-test` against every plugin we ship, and against the Python plugin written from
+ * docs/protocol.md alone. Each plugin is one entry in TARGETS: how to serve it in a private directory (its URI,
+ * password and environment) and which checks it must pass (so that a plugin cannot pass by claiming nothing).
+ * The run must pass, and leave nothing behind on the array.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { leftovers, passwordFile, pluginDir, pluginTestJson, scratch } from './conformance-env.js';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface Served {
+  uri: string;
+  password?: string;
+  env: NodeJS.ProcessEnv;
+  stop?: () => Promise<void>;
+}
+
+interface Target {
+  name: string;
+  /** Starts or prepares the plugin (and any array double it talks to) in `dir`. */
+  serve(dir: string): Promise<Served>;
+  /** Checks that must pass, not be skipped. */
+  mustPass: readonly string[];
+}
+
+/** The environment of every run: no daemon socket, no settings of the developer's own. */
+function baseEnv(dir: string): NodeJS.ProcessEnv {
+  const { LSM_SIM_DATA: _data, LSMCLI_URI: _uri, LSMCLI_PASSWORD: _password, ...env } = process.env;
+  return { ...env, LSM_UDS_PATH: path.join(dir, 'no-daemon'), LSM_SIM_TIME: '0' };
+}
+
+const TARGETS: Target[] = [
+  {
+    name: 'sim',
+    async serve(dir) {
+      return { uri: `sim://?statefile=${encodeURIComponent(path.join(dir, 'state.sqlite3'))}`, env: baseEnv(dir) };
+    },
+    mustPass: ['session.unregister', 'volume_create', 'volume_mask.is_masked', 'access_group_initiator.wwpn', 'fs_snapshot', 'export_fs'],
+  },
+  {
+    name: 'python (written from docs/protocol.md)',
+    async serve(dir) {
+      const probe = spawnSync('/usr/bin/python3', ['-c', 'import msgpack'], { stdio: 'ignore' });
+      assert.equal(probe.status, 0, 'the Python plugin needs /usr/bin/python3 with msgpack: apt-get install python3-msgpack');
+      const plugins = pluginDir(dir, 'pydemo', path.join(repo, 'examples/python/pydemo_lsmplugin'));
+      return { uri: 'pydemo://', password: 'not needed', env: { ...baseEnv(dir), OPENLSM_PLUGIN_DIR: plugins } };
+    },
+    mustPass: ['protocol.flags', 'protocol.pipelining', 'session.unregister', 'volumes', 'volume_create', 'volume_create.name_conflict', 'volume_create.not_enough_space', 'volume_delete'],
+  },
+];
+
+describe('openlsm-plugin-test on every plugin', () => {
+  for (const target of TARGETS) {
+    test(target.name, async () => {
+      const { dir, cleanup } = scratch('openlsm-conformance-');
+      let served: Served | undefined;
+      try {
+        served = await target.serve(dir);
+        const argv = ['--uri', served.uri];
+        if (served.password !== undefined) argv.push('--password-file', passwordFile(dir, served.password));
+        const { run, report } = await pluginTestJson(argv, served.env);
+        const failed = report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.message}`);
+        assert.deepEqual(failed, [], `failed checks:\n${failed.join('\n')}\nstderr: ${run.stderr}`);
+        assert.equal(run.code, 0);
+        const passed = new Set(report.results.filter((r) => r.status === 'pass').map((r) => r.id));
+        for (const id of target.mustPass) assert.ok(passed.has(id), `${id} did not pass (${report.results.find((r) => r.id === id)?.status ?? 'not run'})`);
+        for (const r of report.results.filter((x) => x.status === 'skip')) {
+          assert.ok(r.missing?.length || r.message, `skipped check ${r.id} says neither which capability gates it nor why`);
+        }
+        assert.deepEqual(await leftovers(served.uri, served.password, served.env), [], 'the run left objects behind');
+      } finally {
+        await served?.stop?.();
+        cleanup();
+      }
+    });
+  }
+});
