@@ -29,6 +29,8 @@ describe('plugin discovery', () => {
       assert.match(reasons.get('_lsmplugin') ?? '', /plugin name/);
       // Even for root, access(X_OK) fails on a file without any execute bit.
       assert.match(reasons.get('noexec_lsmplugin') ?? '', /not executable/);
+      // openlsmd's --plugin-dir may be relative: what it starts is still an absolute path.
+      assert.equal(discoverPlugins([path.relative(process.cwd(), b)]).plugins.get('targetd'), path.join(b, 'targetd_lsmplugin'));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -26,9 +26,12 @@ export function socketDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return '/run/openlsm/ipc';
 }
 
-/** Directories searched for plugin executables: `$OPENLSM_PLUGIN_DIR` (colon-separated), then installed plugins. */
+/**
+ * Directories searched for plugin executables: `$OPENLSM_PLUGIN_DIR` (colon-separated; a relative entry is taken
+ * from the current directory, so `OPENLSM_PLUGIN_DIR=bin` works in a plugin's own folder), then installed plugins.
+ */
 export function pluginDirectories(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dirs = (env.OPENLSM_PLUGIN_DIR ?? '').split(':').filter((d) => d.length > 0);
+  const dirs = (env.OPENLSM_PLUGIN_DIR ?? '').split(':').filter((d) => d.length > 0).map((d) => path.resolve(d));
   return [...dirs, ...installedPluginDirectories()];
 }
 
@@ -91,14 +94,14 @@ export interface Discovery {
 }
 
 /**
- * Every executable `<name>_lsmplugin` directly in `dirs` (lsm's naming); the first directory that has a name
- * wins. Files that match but cannot be run, or whose name is unsafe, are reported in `skipped`. openlsmd serves
+ * Every executable `<name>_lsmplugin` directly in `dirs` (lsm's naming; relative directories are taken from the
+ * current directory, and the paths found are absolute); the first directory that has a name wins. Files that match but cannot be run, or whose name is unsafe, are reported in `skipped`. openlsmd serves
  * what this finds; the client lists it for `lsmcli list --type plugins`.
  */
 export function discoverPlugins(dirs: readonly string[]): Discovery {
   const plugins = new Map<string, string>();
   const skipped: { file: string; reason: string }[] = [];
-  for (const dir of dirs) {
+  for (const dir of dirs.map((d) => path.resolve(d))) {
     let names: string[];
     try {
       names = readdirSync(dir);
