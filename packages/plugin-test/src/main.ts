@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { formatUriForLog } from '@openlsm/client';
 import { describeError } from './check.js';
 import { formatHeader, formatReport, formatResult } from './report.js';
-import { runConformance } from './runner.js';
+import { allChecks, runConformance } from './runner.js';
 
 const USAGE = `usage: openlsm-plugin-test --uri URI [--password-file FILE] [--timeout MS] [--only TEXT]... [--json]
 
@@ -84,6 +84,10 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`openlsm-plugin-test: cannot read the password file: ${(err as NodeJS.ErrnoException).code ?? describeError(err)}\n`);
       return 2;
     }
+  }
+  if (values.only && !values.only.some((text) => allChecks.some((c) => c.id.includes(text)))) {
+    process.stderr.write(`openlsm-plugin-test: no check id contains ${values.only.map((t) => JSON.stringify(t)).join(' or ')}; the ids are: ${allChecks.map((c) => c.id).join(', ')}\n`);
+    return 2;
   }
   const json = values.json === true;
   const report = await runConformance({

@@ -99,13 +99,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const [description, version] = await client.pluginInfo();
     plugin = { description, version };
     options.onConnected?.(plugin);
-    const systems = await client.systems();
+    const [systems, pools] = await Promise.all([client.systems(), client.pools()]);
     for (const system of systems) {
-      targets.push({
-        system,
-        caps: await client.capabilities({ system }),
-        pools: (await client.pools()).filter((p) => p.system_id === system.id),
-      });
+      targets.push({ system, caps: await client.capabilities({ system }), pools: pools.filter((p) => p.system_id === system.id) });
     }
   } catch (err) {
     report({ id: 'connect', title: 'the plugin registers a session and lists its systems, capabilities and pools', system: undefined, status: 'fail', message: describeError(err) });

@@ -71,6 +71,9 @@ test('bad usage is exit code 2 with the usage text; a password file that cannot 
     assert.match(noUri.stderr, /--uri is required\nusage: openlsm-plugin-test --uri URI/);
     const unknown = await pluginTest(['--uri', 'liar://', '--bogus'], env);
     assert.equal(unknown.code, 2);
+    const nothing = await pluginTest(['--uri', 'liar://', '--only', 'no_such_check'], env);
+    assert.equal(nothing.code, 2);
+    assert.match(nothing.stderr, /no check id contains "no_such_check"; the ids are: session\.plugin_info, /);
     const missing = await pluginTest(['--uri', 'liar://', '--password-file', path.join(dir, 'none')], env);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot read the password file: ENOENT/);
