@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  type Capabilities, type CapabilityName, Client, formatUriForLog, type Pool, type System,
+  type Capabilities, capabilitiesOf, type CapabilityName, Client, formatUriForLog, type Pool, type System,
 } from '@openlsm/client';
 import { type Check, CheckFailure, type CheckContext, CheckSkipped, Cleanup, describeError, supports } from './check.js';
 import { accessChecks } from './checks-access.js';
@@ -53,6 +53,9 @@ export interface ConformanceReport {
   failed: number;
   skipped: number;
 }
+
+/** Stands for the system of session checks when the plugin lists none (they never look at it). */
+const NO_SYSTEM: System = { id: '', name: '', status: 1, status_info: '', plugin_data: null, fw_version: '', read_cache_pct: -2, mode: -2 };
 
 interface Target {
   system: System;
@@ -108,13 +111,18 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     return done(undefined);
   }
 
+  // Session and protocol checks need no system; with none they still run, and the missing systems are a failure.
+  const sessionTarget: Target = targets[0] ?? { system: NO_SYSTEM, caps: capabilitiesOf([]), pools: [] };
+  if (targets.length === 0) {
+    report({ id: 'systems', title: 'systems lists at least one system', system: undefined, status: 'fail', message: 'systems() is empty: a plugin serves at least one system' });
+  }
   const run = `${randomBytes(3).toString('hex')}`;
   let serial = 0;
   const systems = targets.map((t) => t.system);
   const checks = allChecks.filter((c) => !options.only || options.only.some((s) => c.id.includes(s)));
   try {
     for (const check of checks) {
-      for (const target of check.once ? targets.slice(0, 1) : targets) {
+      for (const target of check.once ? [sessionTarget] : targets) {
         const system = check.once ? undefined : target.system.id;
         const missing = check.needs.filter((n) => !supports(target.caps, n));
         if (missing.length > 0) {

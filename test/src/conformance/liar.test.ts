@@ -85,6 +85,19 @@ test('bad usage is exit code 2 with the usage text; a password file that cannot 
   }
 });
 
+test('a plugin without systems fails, and its session and protocol are still checked', async () => {
+  const { dir, cleanup } = scratch('openlsm-liar-');
+  try {
+    const { run, report } = await pluginTestJson(['--uri', 'liar://?systems=none'], liarEnv(dir));
+    assert.equal(run.code, 1);
+    assert.match(report.results.find((r) => r.id === 'systems')?.message ?? '', /systems\(\) is empty/);
+    assert.equal(report.results.find((r) => r.id === 'protocol.flags')?.status, 'pass');
+    assert.ok(!report.results.some((r) => r.system !== undefined), 'no per-system check ran');
+  } finally {
+    cleanup();
+  }
+});
+
 test('a URI whose plugin does not exist fails the run with PLUGIN_NOT_EXIST', async () => {
   const { dir, cleanup } = scratch('openlsm-liar-');
   try {
