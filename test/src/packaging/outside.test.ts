@@ -110,7 +110,7 @@ console.log(JSON.stringify({
     let env: NodeJS.ProcessEnv;
     before(async () => {
       registry = await startRegistry(packed);
-      env = npmEnv({ 'npm_config_@openlsm:registry': registry.url, LSM_UDS_PATH: path.join(work, 'no-daemon') });
+      env = npmEnv({ 'npm_config_@openlsm:registry': `${registry.url}/`, LSM_UDS_PATH: path.join(work, 'no-daemon') });
     });
     after(() => registry.close());
 
@@ -144,7 +144,10 @@ console.log(JSON.stringify({
     test('npm init @openlsm/plugin makes a plugin that builds, tests and runs with lsmcli as it says', { timeout: INSTALL_MS * 2 }, async () => {
       const dir = path.join(work, 'generated');
       mkdirSync(dir);
-      const init = mustSucceed('npm init @openlsm/plugin', await runProcess(npm, ['init', '@openlsm/plugin', 'acme-plugin'], { cwd: dir, env: { ...env, npm_config_yes: 'true' } }));
+      // npm keeps what `npm init` runs in its cache's _npx by package name; a cache of this run's own makes sure
+      // the generator is this build's, not one installed by an earlier run.
+      const initEnv = { ...env, npm_config_yes: 'true', npm_config_cache: path.join(work, 'npx-cache') };
+      const init = mustSucceed('npm init @openlsm/plugin', await runProcess(npm, ['init', '@openlsm/plugin', 'acme-plugin'], { cwd: dir, env: initEnv }));
       // Its "Next:" lines are the steps; `cd` says where.
       const next = init.slice(init.indexOf('Next:\n') + 6).split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
       assert.equal(next[0], 'cd acme-plugin');
