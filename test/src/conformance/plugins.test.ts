@@ -1,11 +1,11 @@
 /**
- * `openlsm-plugin-test` against every plugin we ship, and against the Python plugin written from
- * docs/protocol.md alone. Each plugin is one entry in TARGETS: how to serve it in a private directory (its URI,
+ * `openlsm-plugin-test` against every plugin we ship (sim both embedded and through openlsmd), and against the
+ * Python plugin written from docs/protocol.md alone. Each plugin is one entry in TARGETS: how to serve it in a private directory (its URI,
  * password and environment) and which checks it must pass (so that a plugin cannot pass by claiming nothing).
  * The run must pass, and leave nothing behind on the array.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,36 @@ const TARGETS: Target[] = [
     mustPass: ['session.unregister', 'volume_create', 'volume_mask.is_masked', 'access_group_initiator.wwpn', 'fs_snapshot', 'export_fs'],
   },
   {
+    name: 'sim through openlsmd',
+    async serve(dir) {
+      const plugins = pluginDir(dir, 'sim', path.join(repo, 'plugins/sim/bin/sim_lsmplugin.js'));
+      const sockets = path.join(dir, 'ipc');
+      const env = { ...baseEnv(dir), LSM_UDS_PATH: sockets };
+      const daemon = spawn(process.execPath, [path.join(repo, 'packages/daemon/bin/openlsmd.js'), '--socket-dir', sockets, '--plugin-dir', plugins], {
+        env, stdio: ['ignore', 'ignore', 'pipe'], shell: false,
+      });
+      let log = '';
+      daemon.stderr.setEncoding('utf8').on('data', (s: string) => { log += s; });
+      const exited = new Promise<void>((resolve) => daemon.once('close', () => resolve()));
+      const started = Date.now();
+      while (!log.includes('openlsmd started')) {
+        assert.ok(daemon.exitCode === null && Date.now() - started < 60_000, `openlsmd did not start: ${log}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return {
+        uri: `sim://?statefile=${encodeURIComponent(path.join(dir, 'state.sqlite3'))}`,
+        env,
+        async stop() {
+          daemon.kill('SIGTERM');
+          await exited;
+          // Every check reached the plugin through the daemon (a missing socket would have meant embedded mode).
+          assert.ok((log.match(/"message":"session started"/g) ?? []).length >= 10, `openlsmd served few sessions:\n${log.slice(-2000)}`);
+        },
+      };
+    },
+    mustPass: ['session.unregister', 'protocol.pipelining', 'volume_create', 'volume_mask', 'fs_create'],
+  },
+  {
     name: 'python (written from docs/protocol.md)',
     async serve(dir) {
       const probe = spawnSync('/usr/bin/python3', ['-c', 'import msgpack'], { stdio: 'ignore' });
@@ -74,8 +104,11 @@ describe('openlsm-plugin-test on every plugin', () => {
         }
         assert.deepEqual(await leftovers(served.uri, served.password, served.env), [], 'the run left objects behind');
       } finally {
-        await served?.stop?.();
-        cleanup();
+        try {
+          await served?.stop?.();
+        } finally {
+          cleanup();
+        }
       }
     });
   }
