@@ -1,9 +1,11 @@
 /**
- * lsm's local-disk API (libstoragemgmt's `LocalDisk`), for lsmcli's `local-disk-*` and `local-led-slot-*`
- * commands and the "Disk Paths" column: facts about the disks of this machine read straight from the kernel's
- * sysfs, with no daemon, no plugin and no external program.
+ * lsm's local-disk API (libstoragemgmt's `LocalDisk`), for programs (virtualization managers find the local
+ * paths of an array's volumes with it), lsmcli's `local-disk-*` and `local-led-slot-*` commands and its "Disk
+ * Paths" column: facts about the disks of this machine read straight from the kernel's sysfs, with no daemon, no
+ * plugin and no external program. `@openlsm/client` re-exports it.
  *
  * ```ts
+ * import { listLocalDisks, setLocalDiskLed } from '@openlsm/localdisk';   // or from '@openlsm/client'
  * for (const d of await listLocalDisks()) console.log(d.path, d.vpd83, d.link_type);
  * await setLocalDiskLed('/dev/sda', 'ident', true); // needs root and an SES enclosure
  * ```
@@ -12,7 +14,7 @@
  * kernel's layout.
  */
 
-import { ErrorNumber, LedStatus, LsmError, describeForMessage, normalizeVpd83 } from '@openlsm/core';
+import { ErrorNumber, LedStatus, LsmError, describeForMessage } from '@openlsm/core';
 import { inspectBlockDisk, listBlockDisks, type BlockDisk, type Roots } from './discovery.js';
 import {
   listEnclosureSlots,
@@ -24,15 +26,12 @@ import {
 } from './enclosure.js';
 import { readHealth } from './health.js';
 import { readRpm, readSerial, readVpd83 } from './identity.js';
+import { type LocalDiskOptions, rootsOf } from './vpd83-index.js';
 import { diskNameOfPath, parseLedRequest, validateSlotId } from './input.js';
 import { readLinkSpeed, readLinkType } from './transport.js';
 
-export interface LocalDiskOptions {
-  /** Where sysfs is mounted; default `/sys`. */
-  sysRoot?: string;
-  /** Where device nodes are; default `/dev`. Reported paths are `<devRoot>/<name>`. */
-  devRoot?: string;
-}
+export { localDisksByVpd83, type LocalDiskOptions, vpd83Search } from './vpd83-index.js';
+
 
 export interface LocalDiskInfo {
   /** `/dev/sda`, `/dev/nvme0n1`. */
@@ -64,9 +63,6 @@ export interface LedSlot {
   device: string;
 }
 
-function rootsOf(options: LocalDiskOptions | undefined): Roots {
-  return { sysRoot: options?.sysRoot ?? '/sys', devRoot: options?.devRoot ?? '/dev' };
-}
 
 async function describeDisk(disk: BlockDisk, slots: readonly EnclosureSlot[]): Promise<LocalDiskInfo> {
   const slot = slots.find((s) => s.deviceDir !== null && s.deviceDir === disk.deviceDir);
@@ -106,52 +102,6 @@ export async function listLocalDisks(options?: LocalDiskOptions): Promise<LocalD
   return Promise.all(disks.map((d) => describeDisk(d, slots)));
 }
 
-/**
- * lsmcli calls vpd83Search once per volume or disk it prints ("Disk Paths"), so the disks' ids are read once
- * into an index that later calls reuse for a second: listing a thousand volumes reads sysfs once. A disk added
- * within that second is seen by the next index.
- */
-const VPD83_INDEX_TTL_MS = 1000;
-const vpd83Indexes = new Map<string, { expires: number; index: Promise<Map<string, string[]>> }>();
-
-async function buildVpd83Index(roots: Roots): Promise<Map<string, string[]>> {
-  const disks = await listBlockDisks(roots);
-  const ids = await Promise.all(disks.map(readVpd83));
-  const index = new Map<string, string[]>();
-  disks.forEach((disk, i) => {
-    const id = ids[i] ?? '';
-    if (id !== '') index.set(id, [...(index.get(id) ?? []), disk.devPath]);
-  });
-  return index;
-}
-
-function vpd83Index(roots: Roots): Promise<Map<string, string[]>> {
-  const now = Date.now();
-  for (const [key, entry] of vpd83Indexes) if (entry.expires <= now) vpd83Indexes.delete(key);
-  const key = `${roots.sysRoot}\0${roots.devRoot}`;
-  const cached = vpd83Indexes.get(key);
-  if (cached !== undefined) return cached.index;
-  const entry = { expires: now + VPD83_INDEX_TTL_MS, index: buildVpd83Index(roots) };
-  vpd83Indexes.set(key, entry);
-  entry.index.catch(() => {
-    if (vpd83Indexes.get(key) === entry) vpd83Indexes.delete(key);
-  });
-  return entry.index;
-}
-
-/**
- * Paths of the local disks whose vpd83 is `vpd83` (any hex case); several with multipath. INVALID_ARGUMENT
- * when `vpd83` is not an NAA id. Reads only page 0x83 of each disk (see the index above).
- *
- * ```ts
- * await vpd83Search('600140545e2c5f0e0b6a4ab4b1d3a2c1'); // ['/dev/sdc', '/dev/sdd']
- * ```
- */
-export async function vpd83Search(vpd83: string, options?: LocalDiskOptions): Promise<string[]> {
-  const wanted = normalizeVpd83(vpd83);
-  const index = await vpd83Index(rootsOf(options));
-  return [...(index.get(wanted) ?? [])];
-}
 
 /** The disk at a user-supplied path; INVALID_ARGUMENT for a malformed path, NOT_FOUND_DISK for no such disk. */
 async function lookupDisk(diskPath: string, roots: Roots): Promise<BlockDisk> {

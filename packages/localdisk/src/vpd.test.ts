@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { designator, naaLu, t10VendorId, vpd80, vpd83, vpdB1, vpdPage } from './fake-sysfs.js';
+import { designator, naaLu, t10VendorId, vpd80, vpd83, vpdB1, vpdPage } from '../test/fake-sysfs.js';
 import { naaFromVpd83, parseDesignators, rotationRateFromVpdB1, serialFromVpd80, targetPortProtocol } from './vpd.js';
 
 function sasNaa(association: number, hex: string): Buffer {

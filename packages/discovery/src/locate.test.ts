@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findPluginExecutable, listPluginExecutables, pluginDirectories, socketDirectory } from './locate.js';
+import { findPluginExecutable, listPluginExecutables, pluginDirectories, socketDirectory } from './index.js';
 
 test('the socket directory: LSM_UDS_PATH first', () => {
   assert.equal(socketDirectory({ LSM_UDS_PATH: '/tmp/x' }), '/tmp/x');
@@ -35,6 +35,10 @@ test('plugin executables are found in OPENLSM_PLUGIN_DIR, in order, then in node
     assert.equal(findPluginExecutable('b', env), path.join(second, 'b_lsmplugin'));
     assert.equal(findPluginExecutable('link', env), path.join(first, 'link_lsmplugin'));
     for (const missing of ['noexec', 'dangling', 'dir', 'none']) assert.equal(findPluginExecutable(missing, env), undefined, missing);
+    // A relative entry is taken from the current directory, and what is found is an absolute path.
+    const relative = { OPENLSM_PLUGIN_DIR: path.relative(process.cwd(), second) };
+    assert.equal(pluginDirectories(relative)[0], second);
+    assert.equal(findPluginExecutable('b', relative), path.join(second, 'b_lsmplugin'));
     const listed = listPluginExecutables(env);
     assert.equal(listed.get('a'), path.join(first, 'a_lsmplugin'));
     assert.equal(listed.get('b'), path.join(second, 'b_lsmplugin'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { discoverPlugins } from './discovery.js';
+import { discoverPlugins } from './index.js';
 
 describe('plugin discovery', () => {
   test('finds executable <name>_lsmplugin files; the first directory wins; others are reported', () => {
@@ -29,6 +29,8 @@ describe('plugin discovery', () => {
       assert.match(reasons.get('_lsmplugin') ?? '', /plugin name/);
       // Even for root, access(X_OK) fails on a file without any execute bit.
       assert.match(reasons.get('noexec_lsmplugin') ?? '', /not executable/);
+      // openlsmd's --plugin-dir may be relative: what it starts is still an absolute path.
+      assert.equal(discoverPlugins([path.relative(process.cwd(), b)]).plugins.get('targetd'), path.join(b, 'targetd_lsmplugin'));
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ENCLOSURE_DIR, LIO_NAA, buildFakeMachine } from './fake-machine.js';
-import type { FakeSysfs } from './fake-sysfs.js';
+import { ENCLOSURE_DIR, LIO_NAA, buildFakeMachine } from '../test/fake-machine.js';
+import type { FakeSysfs } from '../test/fake-sysfs.js';
 import {
   listLedSlots,
   listLocalDisks,
+  localDisksByVpd83,
   setLedSlot,
   setLocalDiskLed,
   vpd83Search,
@@ -154,6 +155,20 @@ describe('local disks on a fake sysfs', () => {
     assert.deepEqual(await vpd83Search('5000c500a1b2c3d5', opts), []); // sda's target port, not its LU
   });
 
+  test('localDisksByVpd83 maps every NAA id to its paths (lsmcli\'s "Disk Paths"), and a caller cannot corrupt it', async () => {
+    const byId = await localDisksByVpd83(opts);
+    assert.deepEqual(byId.get(LIO_NAA), [dev('sdd'), dev('sde')]);
+    assert.deepEqual(byId.get('5000c500a1b2c3d4'), [dev('sda')]);
+    for (const [id, paths] of byId) {
+      assert.match(id, /^(?:6[0-9a-f]{31}|[235][0-9a-f]{15})$/);
+      assert.ok(paths.length > 0);
+    }
+    byId.get(LIO_NAA)?.push('/dev/evil');
+    byId.delete('5000c500a1b2c3d4');
+    assert.deepEqual(await vpd83Search(LIO_NAA, opts), [dev('sdd'), dev('sde')]);
+    assert.deepEqual((await localDisksByVpd83(opts)).get('5000c500a1b2c3d4'), [dev('sda')]);
+  });
+
   test('vpd83Search rejects what is not an NAA id', async () => {
     for (const bad of ['', 'xyz', '../../etc/passwd', '5000c500a1b2c3d4\n', 'a'.repeat(10_000_000)]) {
       await assert.rejects(vpd83Search(bad, opts), rejectsWith(ErrorNumber.INVALID_ARGUMENT, /Invalid vpd83/));
@@ -273,6 +288,7 @@ describe('local disks on a fake sysfs', () => {
     assert.deepEqual(await listLocalDisks(empty), []);
     assert.deepEqual(await listLedSlots(empty), []);
     assert.deepEqual(await vpd83Search(LIO_NAA, empty), []);
+    assert.deepEqual(await localDisksByVpd83(empty), new Map());
     await assert.rejects(setLocalDiskLed(dev('sda'), 'ident', true, empty), rejectsWith(ErrorNumber.NOT_FOUND_DISK));
   });
 });
