@@ -20,7 +20,7 @@ function requireIscsi(initType: number): void {
 }
 
 function requireGroups(s: Session): void {
-  if (!s.features.accessGroups) throw new LsmError(ErrorNumber.NO_SUPPORT, 'This targetd has no access groups (they need targetd 0.7.1 or later)');
+  if (!s.accessGroups) throw new LsmError(ErrorNumber.NO_SUPPORT, 'This targetd has no access groups (they need targetd 0.7.1 or later)');
 }
 
 function requireEditable(group: AccessGroup): void {

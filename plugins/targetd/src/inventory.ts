@@ -39,7 +39,7 @@ export async function findVolume(api: TargetdApi, volume: Volume, c: CallOptions
 }
 
 export async function allAccessGroups(s: Session, c: CallOptions): Promise<AccessGroup[]> {
-  if (!s.features.accessGroups) {
+  if (!s.accessGroups) {
     // Before targetd 0.7.1 the only grouping is the initiators that have exports.
     const initiators = new Set((await s.api.exportList(c)).map((e) => e.initiatorWwn));
     return [...initiators].map(toStandaloneGroup);
@@ -69,7 +69,7 @@ export interface Mask {
 export async function allMasks(s: Session, c: CallOptions): Promise<Mask[]> {
   const [exports, maps] = await Promise.all([
     s.api.exportList(c),
-    s.features.accessGroups ? s.api.accessGroupMapList(c) : Promise.resolve([]),
+    s.accessGroups ? s.api.accessGroupMapList(c) : Promise.resolve([]),
   ]);
   return [
     ...exports.map((e) => ({ groupId: standaloneGroupId(e.initiatorWwn), pool: e.pool, volume: e.volName, lun: e.lun })),

@@ -27,11 +27,11 @@ import { cloneFs, createFs, createSnapshot, deleteFs, deleteSnapshot, listFs, li
 import { SYSTEM_ID } from './ids.js';
 import { allAccessGroups, allVolumes, volumesOfPool } from './inventory.js';
 import { accessGroupsGrantedTo, maskVolume, unmaskVolume, volumesAccessibleBy } from './masking.js';
-import { isFsPool, systemFor, toPool } from './model.js';
+import { systemFor, toPool } from './model.js';
 import { exportFs, listExports, removeExport } from './nfs.js';
 import { TargetdCallError, TargetdCode } from './rpc-errors.js';
 import { TargetdRpc } from './rpc.js';
-import { callOptions, type Session } from './session.js';
+import { callOptions, newSession, type Session } from './session.js';
 import { createVolume, deleteVolume, replicateVolume, resizeVolume } from './volumes.js';
 
 const packageJson = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -80,16 +80,14 @@ export class TargetdPlugin implements Plugin {
     const api = new TargetdApi(rpc);
     const c = callOptions(ctx);
     try {
-      // One call first, alone: with a wrong password it is the only one that meets the 2 s tarpit.
-      const accessGroups = await this.#hasAccessGroups(api, c);
-      const [pools, resize] = await Promise.all([api.poolList(c), api.hasMethod('vol_resize', c)]);
-      this.#session = { api, system: systemFor(endpoint.host), features: { accessGroups, resize, fileSystems: pools.some(isFsPool) } };
+      // One call, as libstoragemgmt's plugin makes: it proves the password and tells whether groups exist.
+      this.#session = newSession(api, systemFor(endpoint.host), await this.#hasAccessGroups(api, c));
       this.#rpc = rpc;
     } catch (err) {
       await rpc.close();
       throw err;
     }
-    log.info('targetd session registered', { endpoint: endpoint.label, tls: endpoint.ssl, ...this.#session.features });
+    log.info('targetd session registered', { endpoint: endpoint.label, tls: endpoint.ssl, accessGroups: this.#session.accessGroups });
   }
 
   /** libstoragemgmt's probe: targetd before 0.7.1 answers `access_group_list` with "method not found". */
@@ -110,9 +108,9 @@ export class TargetdPlugin implements Plugin {
     this.#rpc = undefined;
   }
 
-  capabilities(p: Params<typeof CapabilitiesGet>): Capabilities {
+  async capabilities(p: Params<typeof CapabilitiesGet>, ctx: CallContext): Promise<Capabilities> {
     if (p.system.id !== SYSTEM_ID) throw new LsmError(ErrorNumber.NOT_FOUND_SYSTEM, `System ${describeForMessage(p.system.id)} not found`);
-    return targetdCapabilities(this.#s.features);
+    return targetdCapabilities(await this.#s.features(callOptions(ctx)));
   }
 
   systems(): System[] {
@@ -121,7 +119,9 @@ export class TargetdPlugin implements Plugin {
 
   async pools(p: Params<typeof Pools>, ctx: CallContext): Promise<Pool[]> {
     const s = this.#s;
-    const pools = (await s.api.poolList(callOptions(ctx))).map((pool) => toPool(pool, s.features.resize));
+    const c = callOptions(ctx);
+    const [list, resize] = await Promise.all([s.api.poolList(c), s.canResize(c)]);
+    const pools = list.map((pool) => toPool(pool, resize));
     return searchFilter(pools, p.search_key, p.search_value);
   }
 

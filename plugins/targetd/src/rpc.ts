@@ -15,7 +15,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorNumber, LsmError, parseLsmJson, stringifyLsmJson } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import request from 'undici/lib/api/api-request.js';
+import Pool from 'undici/lib/dispatcher/pool.js';
 import type { Endpoint } from './endpoint.js';
 import { networkErrorToLsm } from './network-errors.js';
 import { targetdErrorToLsm } from './rpc-errors.js';
@@ -123,7 +125,7 @@ export class TargetdRpc {
   async #exchange(method: string, body: string, options: CallOptions): Promise<Exchange> {
     const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
     try {
-      const response = await this.#dispatcher.request({
+      const response = await request.call(this.#dispatcher, {
         origin: this.endpoint.origin,
         path: PATH,
         method: 'POST',

@@ -1,10 +1,13 @@
 /**
  * A registered session: the typed targetd API, what this targetd offers, and the call options every request of
- * one lsm call shares (its abort signal and timeout).
+ * one lsm call shares (its abort signal and timeout). Registration asks only what every call needs (whether the
+ * server has access groups, which also proves the password); the rest is asked the first time it matters and
+ * remembered, so a short lsmcli command pays for no probe it does not use.
  */
 import type { System } from '@openlsm/core';
 import type { CallContext } from '@openlsm/plugin';
 import type { TargetdApi } from './api.js';
+import { isFsPool } from './model.js';
 import type { CallOptions } from './rpc.js';
 
 export interface Features {
@@ -19,7 +22,36 @@ export interface Features {
 export interface Session {
   api: TargetdApi;
   system: System;
-  features: Features;
+  accessGroups: boolean;
+  canResize(c: CallOptions): Promise<boolean>;
+  features(c: CallOptions): Promise<Features>;
+}
+
+/** `ask`'s answer, asked once; a failed ask is asked again next time. */
+function remembered<T>(ask: (c: CallOptions) => Promise<T>): (c: CallOptions) => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return (c) => {
+    answer ??= ask(c).catch((err: unknown) => {
+      answer = undefined;
+      throw err;
+    });
+    return answer;
+  };
+}
+
+export function newSession(api: TargetdApi, system: System, accessGroups: boolean): Session {
+  const canResize = remembered((c) => api.hasMethod('vol_resize', c));
+  const fileSystems = remembered(async (c) => (await api.poolList(c)).some(isFsPool));
+  return {
+    api,
+    system,
+    accessGroups,
+    canResize,
+    features: async (c) => {
+      const [resize, fs] = await Promise.all([canResize(c), fileSystems(c)]);
+      return { accessGroups, resize, fileSystems: fs };
+    },
+  };
 }
 
 export function callOptions(ctx: CallContext): CallOptions {

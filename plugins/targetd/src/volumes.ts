@@ -59,7 +59,7 @@ export async function resizeVolume(s: Session, volume: Volume, newSize: bigint, 
   const now = current.num_of_blocks * BLOCK_SIZE;
   if (size === now) throw new LsmError(ErrorNumber.NO_STATE_CHANGE, 'The volume already has this size');
   if (size < now) throw new LsmError(ErrorNumber.NO_SUPPORT, 'targetd can only grow volumes, not shrink them');
-  if (!s.features.resize) throw new LsmError(ErrorNumber.NO_SUPPORT, 'This targetd has no vol_resize (it needs targetd 0.10 or later)');
+  if (!(await s.canResize(c))) throw new LsmError(ErrorNumber.NO_SUPPORT, 'This targetd has no vol_resize (it needs targetd 0.10 or later)');
   await s.api.volResize(current.pool_id, current.name, size, c);
   return [null, await created(s, current.pool_id, current.name, c)];
 }
