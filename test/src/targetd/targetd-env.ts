@@ -41,11 +41,14 @@ export async function targetdEnv(options: TargetdEnvOptions = {}): Promise<Targe
   const server = await startTargetdServer({ ...serverOptions, ...(tls ? { tls: { cert: ca.server.cert, key: ca.server.key } } : {}) });
   const uri = tls ? server.uri(`ca_cert_file=${encodeURIComponent(ca.ca.certFile)}`) : server.uri();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'openlsm-targetd-test-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, LSM_UDS_PATH: path.join(dir, 'no-daemon') };
+  // Plugins log warnings that tests provoke on purpose (no_ssl_verify, the tarpit); tests that read logs ask.
+  const env: NodeJS.ProcessEnv = { ...process.env, LSM_UDS_PATH: path.join(dir, 'no-daemon'), OPENLSM_LOG_LEVEL: 'error' };
   delete env.LSMCLI_PASSWORD;
   const clients: Client[] = [];
   const cli = (argv: readonly string[], o: RunOptions & { uri?: string } = {}) =>
-    lsmcli(['-u', o.uri ?? uri, ...argv], { ...o, env: { LSM_UDS_PATH: env.LSM_UDS_PATH, LSMCLI_PASSWORD: server.password, ...o.env } });
+    lsmcli(['-u', o.uri ?? uri, ...argv], {
+      ...o, env: { LSM_UDS_PATH: env.LSM_UDS_PATH, OPENLSM_LOG_LEVEL: 'error', LSMCLI_PASSWORD: server.password, ...o.env },
+    });
   const ok = async (argv: readonly string[], o?: RunOptions & { uri?: string }) => {
     const r = await cli(argv, o);
     if (r.code !== 0 || r.stderr !== '') throw new Error(`lsmcli ${argv.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
