@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the short-lived executables (lsmcli and the sim plugin) into one file each, after `tsc -b`.
+// Bundles the short-lived executables (lsmcli and the plugins) into one file each, after `tsc -b`.
 //
 // Why: both start for every lsmcli command, and on Node 20 loading ~80 ESM modules one by one costs 30-45 ms
 // per process (there is no compile cache before Node 22). One file loads in a few ms. The bundles are built from
