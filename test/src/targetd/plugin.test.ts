@@ -246,6 +246,17 @@ describe('targetd plugin through the SDK over targetd+ssl://', () => {
     assert.deepEqual(env.server.state.fs.nfsExportList(), []);
   });
 
+  test('16 calls in flight on one session: all answered, none mixed up (targetd closes every connection)', async () => {
+    const vg = await poolNamed(client, VG);
+    const made = await Promise.all(Array.from({ length: 16 }, (_, i) => client.volumeCreate({ pool: vg, volume_name: `sdk-par-${i}`, size_bytes: MiB })));
+    assert.deepEqual(made.map((v) => v.name), Array.from({ length: 16 }, (_, i) => `sdk-par-${i}`));
+    assert.equal(new Set(made.map((v) => v.id)).size, 16);
+    // A listing far larger than one TCP segment, read to the end of the HTTP/1.0 connection.
+    for (let i = 0; i < 2000; i++) env.server.state.block.volCreate(THIN, `sdk-bulk-${i}`, MiB);
+    const thin = await client.volumes({ search_key: 'pool_id', search_value: THIN });
+    assert.equal(thin.filter((v) => v.name.startsWith('sdk-bulk-')).length, 2000);
+  });
+
   test('ids are the same from another plugin process (derived from targetd, nothing local)', async () => {
     const other = await env.connect();
     assert.deepEqual(await other.volumes(), await client.volumes());
