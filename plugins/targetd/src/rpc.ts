@@ -108,13 +108,17 @@ export class TargetdRpc {
 
   async #waitOutTarpit(method: string, options: CallOptions): Promise<void> {
     this.#tarpit ??= sleep(TARPIT_WAIT_MS).finally(() => { this.#tarpit = null; });
-    const abort = new Promise<never>((_, reject) => {
-      const fail = () => reject(networkErrorToLsm(null, this.#context(method, options, true)));
-      if (options.signal.aborted) fail();
-      else options.signal.addEventListener('abort', fail, { once: true });
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(networkErrorToLsm(null, this.#context(method, options, true)));
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
     });
-    abort.catch(() => {});
-    await Promise.race([this.#tarpit, abort]);
+    try {
+      await Promise.race([this.#tarpit, aborted]);
+    } finally {
+      if (onAbort) options.signal.removeEventListener('abort', onAbort);
+    }
     if (this.#authFailure) throw this.#authFailure;
   }
 
