@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allMethods, Capability, type CapabilityName } from '@openlsm/core';
 import {
-  ACCESS_GROUP_CAPABILITIES, BLOCK_CAPABILITIES, capabilityNames, FS_CAPABILITIES, RESIZE_CAPABILITIES, targetdCapabilities,
+  ACCESS_GROUP_CAPABILITIES, BLOCK_CAPABILITIES, capabilityNames, COPY_CAPABILITIES, FS_CAPABILITIES, RESIZE_CAPABILITIES,
+  targetdCapabilities,
 } from './capabilities.js';
 import { TargetdPlugin } from './plugin.js';
 
@@ -10,7 +11,7 @@ import { TargetdPlugin } from './plugin.js';
 const QUALIFIERS: Partial<Record<CapabilityName, string>> = { VOLUME_REPLICATE_COPY: 'volumeReplicate' };
 
 const plugin = new TargetdPlugin() as unknown as Record<string, unknown>;
-const everything = { accessGroups: true, resize: true, fileSystems: true };
+const everything = { accessGroups: true, resize: true, fileSystems: true, copies: true };
 
 test('with every feature, each claim has its method and each implemented method is claimed', () => {
   const caps = targetdCapabilities(everything);
@@ -27,10 +28,10 @@ test('with every feature, each claim has its method and each implemented method 
   }
 });
 
-test('what a targetd lacks is not claimed: no vol_resize, no access groups, no fs pools', () => {
-  const minimal = new Set(capabilityNames({ accessGroups: false, resize: false, fileSystems: false }));
+test('what a targetd lacks is not claimed: no vol_resize, no access groups, no fs pools, no pool to copy in', () => {
+  const minimal = new Set(capabilityNames({ accessGroups: false, resize: false, fileSystems: false, copies: false }));
   assert.deepEqual(minimal, new Set(BLOCK_CAPABILITIES));
-  for (const name of [...RESIZE_CAPABILITIES, ...ACCESS_GROUP_CAPABILITIES, ...FS_CAPABILITIES]) assert.ok(!minimal.has(name), name);
+  for (const name of [...RESIZE_CAPABILITIES, ...ACCESS_GROUP_CAPABILITIES, ...FS_CAPABILITIES, ...COPY_CAPABILITIES]) assert.ok(!minimal.has(name), name);
   assert.ok(capabilityNames({ ...everything, resize: false }).every((n) => n !== 'VOLUME_RESIZE'));
   assert.ok(!capabilityNames({ ...everything, fileSystems: false }).includes('EXPORT_FS'));
   // Never claimed: targetd cannot choose provisioning, has no target-port listing and no other replica kind.

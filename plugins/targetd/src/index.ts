@@ -4,7 +4,7 @@
  */
 export { TargetdPlugin, type TargetdPluginOptions } from './plugin.js';
 export {
-  ACCESS_GROUP_CAPABILITIES, BLOCK_CAPABILITIES, capabilityNames, FS_CAPABILITIES, RESIZE_CAPABILITIES,
+  ACCESS_GROUP_CAPABILITIES, BLOCK_CAPABILITIES, capabilityNames, COPY_CAPABILITIES, FS_CAPABILITIES, RESIZE_CAPABILITIES,
   targetdCapabilities,
 } from './capabilities.js';
 export { DEFAULT_PORT } from './endpoint.js';

@@ -17,6 +17,11 @@ export interface Features {
   resize: boolean;
   /** At least one fs pool: file systems, snapshots and NFS exports. */
   fileSystems: boolean;
+  /**
+   * At least one block pool that can hold copies: an LVM thin pool (`vg/thinlv`) or a ZFS dataset (`tank/ds`),
+   * both named with a '/'; a plain VG cannot. (ZFS copies also need `zfs_enable_copy`, which the API does not tell.)
+   */
+  copies: boolean;
 }
 
 export interface Session {
@@ -41,15 +46,18 @@ function remembered<T>(ask: (c: CallOptions) => Promise<T>): (c: CallOptions) =>
 
 export function newSession(api: TargetdApi, system: System, accessGroups: boolean): Session {
   const canResize = remembered((c) => api.hasMethod('vol_resize', c));
-  const fileSystems = remembered(async (c) => (await api.poolList(c)).some(isFsPool));
+  const pools = remembered(async (c) => {
+    const list = await api.poolList(c);
+    return { fileSystems: list.some(isFsPool), copies: list.some((p) => !isFsPool(p) && p.name.includes('/')) };
+  });
   return {
     api,
     system,
     accessGroups,
     canResize,
     features: async (c) => {
-      const [resize, fs] = await Promise.all([canResize(c), fileSystems(c)]);
-      return { accessGroups, resize, fileSystems: fs };
+      const [resize, kinds] = await Promise.all([canResize(c), pools(c)]);
+      return { accessGroups, resize, ...kinds };
     },
   };
 }

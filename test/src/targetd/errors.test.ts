@@ -250,12 +250,12 @@ describe('names that targetd would not check are refused before anything is sent
   });
 });
 
-describe('an older targetd (before 0.7.1: no access groups; no vol_resize) without fs pools', () => {
+describe('an older targetd (before 0.7.1: no access groups; no vol_resize) with one plain VG and no fs pools', () => {
   let env: TargetdEnv;
   let client: Client;
   before(async () => {
     env = await targetdEnv({
-      ca, tls: false, fsPools: [],
+      ca, tls: false, fsPools: [], blockPools: [{ name: VG, backend: 'lvm', size: 10n * GiB }],
       omitMethods: ['access_group_list', 'access_group_create', 'access_group_destroy', 'access_group_init_add', 'access_group_init_del', 'access_group_map_list', 'access_group_map_create', 'access_group_map_destroy', 'vol_resize'],
     });
     client = await env.connect();
@@ -266,9 +266,9 @@ describe('an older targetd (before 0.7.1: no access groups; no vol_resize) witho
     const system = await theSystem(client);
     const caps = await client.capabilities({ system });
     const { BLOCK_CAPABILITIES, capabilityNames } = await import('@openlsm/plugin-targetd');
-    assert.deepEqual(capabilityNames({ accessGroups: false, resize: false, fileSystems: false }), [...BLOCK_CAPABILITIES]);
+    assert.deepEqual(capabilityNames({ accessGroups: false, resize: false, fileSystems: false, copies: false }), [...BLOCK_CAPABILITIES]);
     const { Capability } = await import('@openlsm/core');
-    for (const name of ['ACCESS_GROUP_CREATE_ISCSI_IQN', 'VOLUME_RESIZE', 'FS', 'EXPORT_FS'] as const) assert.equal(caps.cap[Capability[name]], 0, name);
+    for (const name of ['ACCESS_GROUP_CREATE_ISCSI_IQN', 'VOLUME_RESIZE', 'FS', 'EXPORT_FS', 'VOLUME_REPLICATE'] as const) assert.equal(caps.cap[Capability[name]], 0, name);
     for (const name of BLOCK_CAPABILITIES) assert.equal(caps.cap[Capability[name]], 1, name);
     const vg = await poolNamed(client, VG);
     assert.equal(vg.unsupported_actions, 3);
