@@ -4,6 +4,16 @@ import { ErrorNumber } from '@openlsm/core';
 import { networkErrorToLsm } from './network-errors.js';
 import { targetdErrorToLsm, TargetdCode } from './rpc-errors.js';
 
+test('targetd\'s codes are those of its sources (targetd.md §3), written out here as numbers', () => {
+  assert.deepEqual({ ...TargetdCode }, {
+    PARSE_ERROR: -32700, INVALID_REQUEST: -32600, METHOD_NOT_FOUND: -32601, INVALID_ARGUMENT: -32602, GENERIC: -1,
+    NAME_CONFLICT: -50, EXISTS_CLONE_NAME: -51, EXISTS_INITIATOR: -52, EXISTS_FS_NAME: -53, NOT_FOUND_VOLUME: -103,
+    NOT_FOUND_FS: -104, INVALID_POOL: -110, NOT_FOUND_SS: -112, NOT_FOUND_VOLUME_EXPORT: -151, NOT_FOUND_VOLUME_GROUP: -152,
+    NO_SUPPORT: -153, NOT_FOUND_ACCESS_GROUP: -200, VOLUME_MASKED: -303, NOT_FOUND_NFS_EXPORT: -400, NFS_NO_SUPPORT: -401,
+    NO_FREE_HOST_LUN_ID: -1000,
+  });
+});
+
 test('every targetd error code has its lsm code, and keeps targetd\'s', () => {
   const table: [number, string, number][] = [
     [TargetdCode.INVALID_ARGUMENT, 'invalid method arguments(s)', ErrorNumber.INVALID_ARGUMENT],

@@ -11,3 +11,4 @@ export { DEFAULT_PORT } from './endpoint.js';
 export { decodeCopyJobId } from './copy-jobs.js';
 export { md5, standaloneGroupId, SYSTEM_ID, uuidToVpd83 } from './ids.js';
 export { MAX_REPLY_BYTES, MAX_REQUEST_BYTES } from './rpc.js';
+export { TargetdCallError, TargetdCode } from './rpc-errors.js';
