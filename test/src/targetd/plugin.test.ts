@@ -28,7 +28,7 @@ describe('targetd plugin through the SDK over targetd+ssl://', () => {
         { name: ZFS, backend: 'zfs', size: 50n * GiB },
         { name: 'vg-huge', backend: 'lvm', size: BIG },
       ],
-      delays: { vol_copy: 600 },
+      delays: { vol_copy: 1500 },
     });
     client = await env.connect();
   });
@@ -101,7 +101,7 @@ describe('targetd plugin through the SDK over targetd+ssl://', () => {
     assert.equal(none, null);
     assert.ok(jobId);
     const [status, percent] = await client.jobStatus({ job_id: jobId });
-    assert.deepEqual([status, percent], [JobStatus.INPROGRESS, 0], 'vol_copy takes 600 ms on this server');
+    assert.deepEqual([status, percent], [JobStatus.INPROGRESS, 0], 'vol_copy takes 1.5 s on this server');
     const copy = (await client.waitJob(jobId, { pollIntervalMs: 50 })) as Volume;
     assert.equal(copy.name, 'sdk-copy');
     assert.equal(copy.pool_id, THIN);

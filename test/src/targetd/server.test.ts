@@ -88,12 +88,18 @@ describe('the targetd double on the wire', () => {
   });
 
   test('the tarpit: four bad logins at once give one 401 and three 503; a good one meanwhile gets 503 too', async () => {
-    const bad = basic('admin', 'wrong');
-    const first = post(server, '{}', { auth: bad });
-    await new Promise((r) => setTimeout(r, 50));
-    const rest = await Promise.all([post(server, '{}', { auth: bad }), post(server, '{}', { auth: bad }), post(server, '{}', { auth: bad }), post(server, JSON.stringify(call('pool_list')))]);
-    assert.deepEqual([(await first).status, ...rest.map((r) => r.status)], [401, 503, 503, 503, 503]);
-    assert.equal((await post(server, JSON.stringify(call('pool_list')))).status, 200, 'over once the sleep ends');
+    // A long tarpit, so that every request surely arrives while the first bad login sleeps.
+    const slow = await startTargetdServer({ tarpitMs: 3000 });
+    try {
+      const bad = basic('admin', 'wrong');
+      const replies = await Promise.all([...Array.from({ length: 4 }, () => post(slow, '{}', { auth: bad })), post(slow, JSON.stringify(call('pool_list')))]);
+      const statuses = replies.map((r) => r.status);
+      assert.deepEqual(statuses.slice(0, 4).sort(), [401, 503, 503, 503]);
+      assert.equal(statuses[4], 503, 'even good credentials are refused while the address is in the tarpit');
+      assert.equal((await post(slow, JSON.stringify(call('pool_list')))).status, 200, 'over once the sleep ends');
+    } finally {
+      await slow.close();
+    }
   });
 
   test('the header-less replies: no Content-Length, a body that is not JSON or not UTF-8', async () => {
@@ -153,15 +159,12 @@ describe('the targetd double on the wire', () => {
     assert.deepEqual(maps.filter((m) => m.ag_name === 'b1').map((m) => m.h_lun_id), [0, 1]);
   });
 
-  test('one method at a time: a call sent during a slow one waits for it', async () => {
-    const slow = await startTargetdServer({ delays: { vol_copy: 300 } });
+  test('one method at a time: two slow calls sent together take the time of both', async () => {
+    const slow = await startTargetdServer({ delays: { vol_list: 400 } });
     try {
-      await rpc(slow, call('vol_create', { pool: 'vg-targetd-thin/thin_pool', name: 's', size: 1 }));
-      const copying = rpc(slow, call('vol_copy', { pool: 'vg-targetd-thin/thin_pool', vol_orig: 's', vol_new: 's2' }));
-      await new Promise((r) => setTimeout(r, 50));
-      const listed = await rpc(slow, call('vol_list', { pool: 'vg-targetd-thin/thin_pool' }));
-      assert.deepEqual((listed.result as { name: string }[]).map((v) => v.name), ['s', 's2'], 'the listing saw the finished copy');
-      assert.equal((await copying).result, null);
+      const started = performance.now();
+      await Promise.all([rpc(slow, call('vol_list', { pool: 'vg-targetd' })), rpc(slow, call('vol_list', { pool: 'vg-targetd' }, 2))]);
+      assert.ok(performance.now() - started >= 790, 'the second waited for the first');
     } finally {
       await slow.close();
     }
