@@ -145,12 +145,12 @@ describe('lsmcli with targetd+ssl://, embedded', () => {
 
   test('a hostile volume name is refused before anything is sent', async () => {
     const sent = env.server.requests.filter((q) => q.method === 'vol_create').length;
-    for (const name of ['../a;b', 'a\nb', 'x'.repeat(10_000)]) {
-      const r = await env.cli(['volume-create', '--name', name, '--size', '1MiB', '--pool', THIN]);
-      assert.equal(r.code, 4, r.stderr);
-      assert.match(r.stderr, /^INVALID_ARGUMENT\(101\): Invalid volume name/);
-      assert.ok(r.stderr.length < 400);
-    }
+    // One name with every hazard ('/', '..', ';', a newline, 10,000 characters); plugin.test.ts and
+    // errors.test.ts try each on its own through the SDK.
+    const r = await env.cli(['volume-create', '--name', `../a;b\n${'x'.repeat(10_000)}`, '--size', '1MiB', '--pool', THIN]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /^INVALID_ARGUMENT\(101\): Invalid volume name/);
+    assert.ok(r.stderr.length < 400);
     assert.equal(env.server.requests.filter((q) => q.method === 'vol_create').length, sent);
   });
 
