@@ -145,8 +145,8 @@ describe('lsmcli with targetd+ssl://, embedded', () => {
 
   test('a hostile volume name is refused before anything is sent', async () => {
     const sent = env.server.requests.filter((q) => q.method === 'vol_create').length;
-    // One name with every hazard ('/', '..', ';', a newline, 10,000 characters); plugin.test.ts and
-    // errors.test.ts try each on its own through the SDK.
+    // One name with every hazard ('/', '..', ';', a newline, 10,000 characters); errors.test.ts tries each
+    // on its own through the SDK.
     const r = await env.cli(['volume-create', '--name', `../a;b\n${'x'.repeat(10_000)}`, '--size', '1MiB', '--pool', THIN]);
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /^INVALID_ARGUMENT\(101\): Invalid volume name/);
