@@ -11,6 +11,8 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { leftovers, passwordFile, pluginDir, pluginTestJson, scratch } from './conformance-env.js';
 import { tgtEnv } from '../tgt/tgt-env.js';
+import { startTargetdServer } from '../fixtures/targetd/index.js';
+import { makeTestCa } from '../fixtures/test-ca.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -72,6 +74,23 @@ const TARGETS: Target[] = [
       };
     },
     mustPass: ['session.unregister', 'protocol.pipelining', 'volume_create', 'volume_mask', 'fs_create'],
+  },
+  {
+    name: 'targetd+ssl (the targetd test double over HTTPS)',
+    async serve(dir) {
+      const ca = makeTestCa();
+      const server = await startTargetdServer({ tls: ca.server });
+      return {
+        uri: server.uri(`ca_cert_file=${encodeURIComponent(ca.ca.certFile)}`),
+        password: server.password,
+        env: baseEnv(dir),
+        async stop() {
+          await server.close();
+          ca.cleanup();
+        },
+      };
+    },
+    mustPass: ['session.unregister', 'volume_create', 'volume_create.name_conflict', 'volume_delete', 'volume_resize', 'volume_mask', 'access_group_create.iscsi', 'access_group_initiator.iscsi'],
   },
   {
     name: 'tgt (a real tgtd on 127.0.0.1)',

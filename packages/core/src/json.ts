@@ -1,12 +1,13 @@
 /**
- * JSON for lsm's wire, without losing integers.
+ * JSON as Python peers write it, without losing integers: lsm's wire (openlsmd's edge) and targetd's JSON-RPC.
  *
  * lsm sends sizes as bare JSON integers that routinely exceed 2^53 (the simulator's 2 EiB pool is
  * 2305843009213693952). On Node 20 `JSON.parse` rounds them and gives revivers no source text, and
  * `JSON.stringify` throws on bigint, so both directions are written by hand here: integers outside the safe
- * range become `bigint` when read, and `bigint` is written as bare digits.
+ * range become `bigint` when read, and `bigint` is written as bare digits. (targetd's ZFS pool uuid is a random
+ * 64-bit JSON number, and its sizes are bytes.) The output uses Python's `json.dumps` separators (`", "`, `": "`).
  */
-import { ErrorNumber, LsmError } from '@openlsm/core';
+import { ErrorNumber, LsmError } from './errors.js';
 
 /** Nesting deeper than this is refused: lsm's messages are at most four levels deep. */
 const MAX_DEPTH = 64;

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ErrorNumber, LsmError } from '@openlsm/core';
+import { ErrorNumber, LsmError } from './errors.js';
 import { parseLsmJson, stringifyLsmJson } from './json.js';
 
 describe('lsm JSON', () => {
