@@ -14,7 +14,7 @@
  *   -32602.
  * * Errors found before the id is read are answered with id 0, never null.
  */
-import { parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
+import { parseLsmJson, stringifyLsmJson } from '@openlsm/core';
 import { nameForMessage, TargetdCode, TargetdError } from './errors.js';
 import { INVALID_ARGUMENTS } from './params.js';
 

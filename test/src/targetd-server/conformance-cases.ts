@@ -5,7 +5,7 @@
  * the case says so in `ours`, with the reason; docs/targetd-server.md lists the same differences.
  */
 import assert from 'node:assert/strict';
-import { parseLsmJson } from '@openlsm/daemon';
+import { parseLsmJson } from '@openlsm/core';
 import { basic, exchange, type RawReply, type RequestParts, requestBytes, type Target } from './rpc-client.js';
 
 export interface ConformanceTarget extends Target {

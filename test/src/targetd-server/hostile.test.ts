@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
+import { parseLsmJson, stringifyLsmJson } from '@openlsm/core';
 import { basic, exchange, requestBytes, RpcClient } from './rpc-client.js';
 import { PASSWORD, POOL, type RunningServer, startServer, USER } from './server-env.js';
 

@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
+import { parseLsmJson, stringifyLsmJson } from '@openlsm/core';
 
 export interface Target {
   host: string;
