@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CONFORMANCE_CASES, type ConformanceTarget, runCase } from './conformance-cases.js';
+import { makeTestCa, type TestCa } from '../fixtures/test-ca.js';
+import { startTargetdServer, type TargetdServer } from '../fixtures/targetd/index.js';
 import { basic, exchange, requestBytes } from './rpc-client.js';
 import { PASSWORD, POOL, type RunningServer, startServer, USER } from './server-env.js';
 
@@ -60,4 +62,27 @@ describe('openlsm-targetd conformance with targetd (HTTPS)', () => {
     assert.ok(!text.includes(PASSWORD), 'the password is in the log');
     assert.ok(!text.includes(basic(USER, PASSWORD).slice(6)), 'the Authorization header is in the log');
   });
+});
+
+describe('the same conformance table against the targetd double of the plugin tests (HTTPS)', () => {
+  // Where the double (a model of targetd 0.10.4) and the table disagree, one of the two is wrong about targetd.
+  let ca: TestCa;
+  let double: TargetdServer;
+  let target: ConformanceTarget;
+
+  before(async () => {
+    ca = makeTestCa();
+    double = await startTargetdServer({ tls: { cert: ca.server.cert, key: ca.server.key }, user: USER, password: PASSWORD });
+    target = { kind: 'targetd', host: double.host, port: double.port, ca: ca.ca.cert, user: USER, password: PASSWORD, pool: POOL };
+  });
+  after(async () => {
+    await double.close();
+    ca.cleanup();
+  });
+
+  for (const c of CONFORMANCE_CASES) {
+    it(c.name, async () => {
+      await runCase(target, c);
+    });
+  }
 });

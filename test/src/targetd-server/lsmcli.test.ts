@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { findPluginExecutable } from '@openlsm/client';
 import { type CliResult, lsmcli } from '../cli/harness.js';
 import { RpcClient } from './rpc-client.js';
 import { PASSWORD, POOL, type RunningServer, startServer, USER } from './server-env.js';
@@ -17,9 +16,7 @@ const H3 = 'iqn.1994-05.com.example:e2e-host3';
 
 interface Row { id: string; name: string; [k: string]: unknown }
 
-const targetdPlugin = findPluginExecutable('targetd');
-
-describe('lsmcli and the targetd plugin drive openlsm-targetd over HTTPS (sim backend)', { skip: targetdPlugin ? false : 'the targetd plugin (targetd_lsmplugin) is not installed' }, () => {
+describe('lsmcli and the targetd plugin drive openlsm-targetd over HTTPS (sim backend)', () => {
   let server: RunningServer;
   let rpc: RpcClient;
   let uri: string;
@@ -50,7 +47,7 @@ describe('lsmcli and the targetd plugin drive openlsm-targetd over HTTPS (sim ba
     assert.equal(v1?.name, 'e2e_v1');
     assert.equal(v1?.size_bytes, 1024 ** 3);
     assert.ok((await json(['list', '--type', 'volumes'])).some((v) => v.id === v1?.id));
-    await ok(['volume-resize', '--vol', v1!.id, '--size', '2GiB']);
+    await ok(['-f', 'volume-resize', '--vol', v1!.id, '--size', '2GiB']);
     const [copy] = await json(['volume-replicate', '--vol', v1!.id, '--name', 'e2e_v1_copy', '--rep-type', 'COPY']);
     assert.equal(copy?.size_bytes, 2 * 1024 ** 3);
     const onServer = await rpc.call<{ name: string; size: number }[]>('vol_list', { pool: POOL });
