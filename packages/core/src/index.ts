@@ -10,3 +10,4 @@ export * from './initiator.js';
 export * from './vpd83.js';
 export * from './names.js';
 export * from './text.js';
+export * from './socket-dir.js';
