@@ -54,14 +54,14 @@ async function lsmSession(socketPath: string) {
   const socket = net.connect({ path: socketPath });
   await new Promise((r) => socket.once('connect', r));
   const reader = new LsmFrameReader();
-  const queue: string[] = [];
+  const queue: Buffer[] = [];
   let wake: (() => void) | undefined;
   socket.on('data', (chunk: Buffer) => { queue.push(...reader.push(chunk)); wake?.(); });
   return {
     async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
       socket.write(encodeLsmFrame(stringifyLsmJson({ method, id: 100, params: { ...params, flags: 0 } })));
       while (queue.length === 0) await new Promise<void>((r) => { wake = r; });
-      const answer = parseLsmJson(queue.shift() as string) as { result?: unknown; error?: { message: string } };
+      const answer = parseLsmJson((queue.shift() as Buffer).toString()) as { result?: unknown; error?: { message: string } };
       if (answer.error) throw new Error(answer.error.message);
       return answer.result;
     },

@@ -17,11 +17,14 @@ import { ErrorNumber, LsmError } from '@openlsm/core';
 import { FrameReader } from './frame.js';
 
 /**
- * The request (id 0, before anything else on a fresh plugin process) by which openlsmd asks a plugin to serve
- * many sessions: params `{version: 1}`; a plugin that can answers `{sessions: N}` (how many at once) and speaks
- * mux frames from then on; any other answer (NO_SUPPORT from a plugin that cannot) keeps the process for one
- * session.
+ * How openlsmd lets a plugin process serve many sessions. It starts the process with `OPENLSM_SESSION_HOST=N`
+ * in its environment (N: most sessions per process it accepts) and sends its usual first request,
+ * `plugin_info` (id 0). A process that can serve many sessions sends the notification
+ * `{method: "$/session_host", params: {sessions: M}}` (M <= N) before that answer, and speaks mux frames once
+ * the answer is out; a process that does not (any plugin not written for this) just answers, and serves one
+ * session as lsm's do.
  */
+export const SESSION_HOST_ENV = 'OPENLSM_SESSION_HOST';
 export const SESSION_HOST_METHOD = '$/session_host';
 
 export const MUX_DATA = 0;

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Duplex } from 'node:stream';
 import { capabilitiesOf, ErrorNumber, LsmError, type System } from '@openlsm/core';
 import {
   Connection, decodeBody, encodeBody, encodeFrame, FrameReader, memoryPair, SESSION_HOST_METHOD, StreamMux,
 } from '@openlsm/ipc';
 import type { Logger } from '@openlsm/log';
-import { serveSessions } from './host.js';
+import { hostSessions } from './host.js';
 import type { Plugin } from './plugin.js';
 
 const quiet: Logger = {
@@ -36,34 +37,30 @@ class SessionPlugin implements Plugin {
 
 const register = (c: Connection, uri: string) => c.request('plugin_register', { uri, password: null, timeout: 5_000, flags: 0 });
 
-test('without the session-host request, the process serves its one session as before (the first frame is put back)', async () => {
-  const [client, plugin] = memoryPair();
-  const served = serveSessions(() => new SessionPlugin(), plugin, { sessionsPerProcess: 8, log: quiet });
-  const connection = new Connection(client);
-  assert.deepEqual(await connection.request('plugin_info', { flags: 0 }), ['host test plugin', '1']);
-  await register(connection, 'one://');
-  assert.equal(((await connection.request('systems', { flags: 0 })) as System[])[0]?.id, 'one://');
-  await connection.request('plugin_unregister', { flags: 0 });
-  await served;
-});
-
-test('on request, one process serves many sessions, each with its own plugin instance and registration', async () => {
-  const [daemonEnd, plugin] = memoryPair();
-  const served = serveSessions(() => new SessionPlugin(), plugin, { sessionsPerProcess: 2, log: quiet });
-  // The daemon's first request, read by hand: after the answer the stream carries mux frames.
-  daemonEnd.write(encodeFrame(encodeBody({ id: 0, method: SESSION_HOST_METHOD, params: { version: 1 } })));
-  const answer = await new Promise((resolve) => {
+/** What openlsmd does with a new process: `plugin_info` (id 0), then the frames until its answer. */
+function opening(daemonEnd: Duplex): Promise<unknown[]> {
+  daemonEnd.write(encodeFrame(encodeBody({ id: 0, method: 'plugin_info', params: { flags: 0 } })));
+  return new Promise((resolve) => {
     const reader = new FrameReader();
+    const messages: unknown[] = [];
     const onData = (chunk: Buffer) => {
-      const [body] = reader.push(chunk);
-      if (!body) return;
+      for (const body of reader.push(chunk)) messages.push(decodeBody(body));
+      if (!messages.some((m) => (m as { id?: unknown }).id === 0)) return;
       daemonEnd.removeListener('data', onData);
       daemonEnd.pause();
-      resolve(decodeBody(body));
+      resolve(messages);
     };
     daemonEnd.on('data', onData);
   });
-  assert.deepEqual(answer, { id: 0, result: { sessions: 2 } });
+}
+
+test('a host announces itself before its first answer, then serves sessions with their own plugin instances', async () => {
+  const [daemonEnd, plugin] = memoryPair();
+  const served = hostSessions(() => new SessionPlugin(), plugin, { sessions: 2, log: quiet });
+  assert.deepEqual(await opening(daemonEnd), [
+    { method: SESSION_HOST_METHOD, params: { sessions: 2 } },
+    { id: 0, result: ['host test plugin', '1'] },
+  ]);
   const mux = new StreamMux(daemonEnd);
   daemonEnd.resume();
   const a = new Connection(mux.open());
@@ -74,15 +71,14 @@ test('on request, one process serves many sessions, each with its own plugin ins
   assert.equal(sb[0]?.id, 'b://');
   assert.notEqual(sa[0]?.name, sb[0]?.name);
 
-  // A third session at once is over the declared maximum: its channel is closed at once.
+  // A third session at once is over the maximum: its channel is closed at once.
   const c = new Connection(mux.open());
   await assert.rejects(c.request('plugin_info', { flags: 0 }), (err: unknown) => err instanceof LsmError && err.code === ErrorNumber.TRANSPORT_COMMUNICATION);
 
-  // One session unregistering ends only its own channel.
+  // One session unregistering ends only its own channel, and frees its slot.
   await a.request('plugin_unregister', { flags: 0 });
   await a.closed;
   assert.equal(((await b.request('systems', { flags: 0 })) as System[])[0]?.id, 'b://');
-  // Its slot is free again.
   const d = new Connection(mux.open());
   await register(d, 'd://');
   assert.equal(((await d.request('systems', { flags: 0 })) as System[])[0]?.id, 'd://');
@@ -93,9 +89,9 @@ test('on request, one process serves many sessions, each with its own plugin ins
   await assert.rejects(b.request('systems', { flags: 0 }), LsmError);
 });
 
-test('a peer that leaves before a whole first frame costs nothing', async () => {
-  const [client, plugin] = memoryPair();
-  const served = serveSessions(() => { throw new Error('no session should be created'); }, plugin, { sessionsPerProcess: 4, log: quiet });
-  client.end(Buffer.from([0, 0, 0]));
+test('a host whose daemon leaves before the first request costs nothing', async () => {
+  const [daemonEnd, plugin] = memoryPair();
+  const served = hostSessions(() => { throw new Error('no session should be created'); }, plugin, { sessions: 4, log: quiet });
+  daemonEnd.destroy();
   await served;
 });

@@ -3,4 +3,4 @@ export * from './jobs.js';
 export * from './search.js';
 export * from './runner.js';
 export * from './run.js';
-export { serveSessions, type HostOptions } from './host.js';
+export { hostSessions, type HostOptions } from './host.js';

@@ -1,15 +1,30 @@
 /**
- * JSON for lsm's wire, without losing integers.
+ * JSON for lsm's wire, without losing integers, and without letting one request cost more than linear time.
  *
  * lsm sends sizes as bare JSON integers that routinely exceed 2^53 (the simulator's 2 EiB pool is
  * 2305843009213693952). On Node 20 `JSON.parse` rounds them and gives revivers no source text, and
  * `JSON.stringify` throws on bigint, so both directions are written by hand here: integers outside the safe
  * range become `bigint` when read, and `bigint` is written as bare digits.
+ *
+ * What is parsed is bounded before anything is converted: converting a decimal literal to a bigint costs more
+ * than linear time (67 million digits froze the daemon for 14 s), so a number literal longer than
+ * `MAX_NUMBER_CHARS` is refused before it is converted; strings longer than `MAX_STRING_CHARS`, nesting
+ * deeper than `MAX_DEPTH` and documents of more than `MAX_VALUES` values are refused too. lsm's largest
+ * integer is 2^64 (20 digits).
  */
 import { ErrorNumber, LsmError } from '@openlsm/core';
 
 /** Nesting deeper than this is refused: lsm's messages are at most four levels deep. */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
+/** Longest number literal (sign, digits, fraction and exponent): lsm's integers have at most 20 digits. */
+export const MAX_NUMBER_CHARS = 40;
+/** Longest string, in UTF-16 units of its JSON text: lsm's strings are names, ids, URIs and paths. */
+export const MAX_STRING_CHARS = 1024 * 1024;
+/**
+ * Most values (numbers, strings, members, elements) in one document. A request for 1,000 disks holds about
+ * 15,000; the bound keeps what a 64 MiB payload can make the daemon build (and copy between threads) small.
+ */
+export const MAX_VALUES = 200_000;
 
 function syntaxError(text: string, at: number, what: string): LsmError {
   const near = JSON.stringify(text.slice(at, at + 16));
@@ -33,11 +48,13 @@ export function parseLsmJson(text: string): unknown {
     const start = pos;
     pos++;
     let escaped = false;
+    const limit = start + 1 + MAX_STRING_CHARS;
     for (;;) {
       const c = text.charCodeAt(pos);
       if (Number.isNaN(c)) throw syntaxError(text, start, 'unterminated string');
-      if (c === 0x5c) { escaped = true; pos += 2; continue; }
       if (c === 0x22) break;
+      if (pos >= limit) throw syntaxError(text, start, `string longer than ${MAX_STRING_CHARS} characters`);
+      if (c === 0x5c) { escaped = true; pos += 2; continue; }
       if (c < 0x20) throw syntaxError(text, pos, 'control character in string');
       pos++;
     }
@@ -51,21 +68,51 @@ export function parseLsmJson(text: string): unknown {
     }
   };
 
-  const parseNumber = (): number | bigint => {
-    const match = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-    match.lastIndex = pos;
-    const m = match.exec(text);
-    if (!m) throw syntaxError(text, pos, 'bad number');
-    pos += m[0].length;
-    if (m[1] === undefined && m[2] === undefined) {
-      const n = Number(m[0]);
-      return Number.isSafeInteger(n) ? n : BigInt(m[0]);
-    }
-    return Number(m[0]);
+  const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+  /** Skips a run of digits, stopping at `end`; returns false when there was none. */
+  const digits = (end: number): boolean => {
+    const from = pos;
+    while (pos < end && isDigit(text.charCodeAt(pos))) pos++;
+    return pos > from;
   };
 
+  const parseNumber = (): number | bigint => {
+    // Scanned by hand and never past MAX_NUMBER_CHARS: a regular expression would first walk all 67 million
+    // digits of a hostile literal.
+    const start = pos;
+    const end = start + MAX_NUMBER_CHARS;
+    if (text.charCodeAt(pos) === 0x2d) pos++;
+    const first = text.charCodeAt(pos);
+    if (first === 0x30) pos++;
+    else if (!digits(end)) throw syntaxError(text, start, 'bad number');
+    let integer = true;
+    if (text.charCodeAt(pos) === 0x2e) {
+      integer = false;
+      pos++;
+      if (!digits(end)) throw syntaxError(text, start, 'bad number');
+    }
+    const e = text.charCodeAt(pos);
+    if (e === 0x65 || e === 0x45) {
+      integer = false;
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 0x2b || sign === 0x2d) pos++;
+      if (!digits(end)) throw syntaxError(text, start, 'bad number');
+    }
+    const next = text.charCodeAt(pos);
+    if (isDigit(next) || next === 0x2e || next === 0x65 || next === 0x45) {
+      throw syntaxError(text, start, pos >= end ? `number longer than ${MAX_NUMBER_CHARS} characters` : 'bad number');
+    }
+    const literal = text.slice(start, pos);
+    if (!integer) return Number(literal);
+    const n = Number(literal);
+    return Number.isSafeInteger(n) ? n : BigInt(literal);
+  };
+
+  let values = 0;
   const parseValue = (depth: number): unknown => {
     if (depth > MAX_DEPTH) throw syntaxError(text, pos, `nesting deeper than ${MAX_DEPTH}`);
+    if (++values > MAX_VALUES) throw syntaxError(text, pos, `more than ${MAX_VALUES} values in one document`);
     skipSpace();
     const c = text.charCodeAt(pos);
     switch (c) {
