@@ -151,22 +151,21 @@ export class Daemon {
 
   /** Recreates every socket that is gone or is not ours any more (and the directory and lock if they are gone). */
   #verifySockets(): Promise<void> {
-    this.#verifying ??= (async () => {
-      try {
-        for (const served of [...this.#plugins.values()]) {
-          if (this.#stopping || this.#plugins.get(served.name) !== served) continue;
-          const found = fileIdentity(served.socketPath);
-          if (found !== undefined && found === served.identity) continue;
-          this.#log.warn(found === undefined ? 'plug-in socket was removed; recreating it' : 'plug-in socket was replaced by another file; recreating it', {
-            plugin: served.name, socket: served.socketPath,
-          });
-          await this.#relisten(served);
-        }
-      } finally {
-        this.#verifying = undefined;
-      }
-    })();
+    // `finally` runs after the assignment even when nothing needed awaiting.
+    this.#verifying ??= this.#recreateMissingSockets().finally(() => { this.#verifying = undefined; });
     return this.#verifying;
+  }
+
+  async #recreateMissingSockets(): Promise<void> {
+    for (const served of [...this.#plugins.values()]) {
+      if (this.#stopping || this.#plugins.get(served.name) !== served) continue;
+      const found = fileIdentity(served.socketPath);
+      if (found !== undefined && found === served.identity) continue;
+      this.#log.warn(found === undefined ? 'plug-in socket was removed; recreating it' : 'plug-in socket was replaced by another file; recreating it', {
+        plugin: served.name, socket: served.socketPath,
+      });
+      await this.#relisten(served);
+    }
   }
 
   async #relisten(served: ServedPlugin): Promise<void> {
