@@ -102,9 +102,10 @@ export class PluginPool {
 
   /**
    * A plugin session for one client. Rejects with PLUGIN_IPC_FAIL when `maxSessions` are being served or the
-   * plugin cannot be started.
+   * plugin cannot be started, and with TRANSPORT_COMMUNICATION when `signal` aborts first (the client left:
+   * nothing is started for it).
    */
-  acquire(): Promise<PluginLease> {
+  acquire(signal?: AbortSignal): Promise<PluginLease> {
     if (this.#closed) return Promise.reject(new LsmError(ErrorNumber.PLUGIN_IPC_FAIL, `plug-in "${this.name}" is being removed`));
     const max = this.#options.maxSessions;
     if (this.#active >= max) {
@@ -123,13 +124,26 @@ export class PluginPool {
     // so only the shortfall is started; the miss also raises how many are kept warm.
     this.#missed();
     return new Promise<PluginLease>((resolve, reject) => {
-      this.#waiters.push({
-        resolve,
+      const onAbort = () => {
+        const at = this.#waiters.indexOf(waiter);
+        if (at >= 0) {
+          this.#waiters.splice(at, 1);
+          waiter.reject(new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'The client left before a plug-in process was ready'));
+        }
+      };
+      const waiter: Waiter = {
+        resolve: (lease) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(lease);
+        },
         reject: (err) => {
+          signal?.removeEventListener('abort', onAbort);
           this.#active--;
           reject(err);
         },
-      });
+      };
+      this.#waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#refill();
     });
   }

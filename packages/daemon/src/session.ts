@@ -170,9 +170,17 @@ export class Session implements BudgetHolder {
     });
   }
 
-  /** A plugin session from the pool, ended at once when the client is gone meanwhile. */
+  /** A plugin session from the pool; a client that leaves while it waits gives its place up. */
   async #acquire(): Promise<PluginLease> {
-    const lease = await this.#pool.acquire();
+    const left = new AbortController();
+    const onClose = () => left.abort();
+    this.#client.once('close', onClose);
+    let lease: PluginLease;
+    try {
+      lease = await this.#pool.acquire(left.signal);
+    } finally {
+      this.#client.removeListener('close', onClose);
+    }
     if (this.#client.destroyed) {
       void lease.end(0);
       throw new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'the client left');
@@ -244,23 +252,28 @@ export class Session implements BudgetHolder {
     onData(first);
     client.resume();
     const complete = await firstRequest;
-    client.removeListener('data', onData);
-    client.pause();
     if (!complete || client.destroyed) {
+      client.removeListener('data', onData);
       if (!client.writableEnded) client.destroy();
       return;
     }
 
+    // While a process is found the client is still read (into `held`, within the budget), so that one that
+    // leaves meanwhile is noticed and gives its place up.
     let lease: PluginLease;
     try {
       lease = await this.#acquire();
     } catch (err) {
+      client.removeListener('data', onData);
       if (client.destroyed) return;
       this.#options.refused((err as Error).message);
       this.#refuse(Buffer.concat(held), err as LsmError);
       await closed(client);
       return;
+    } finally {
+      client.pause();
     }
+    client.removeListener('data', onData);
     const pluginMeter = new FrameMeter((kind) => {
       if (kind === 'call' && this.#inFlight > 0) this.#inFlight--;
     });
