@@ -126,5 +126,8 @@ describe('the packaged example configuration', () => {
     assert.equal(config.socketMode, 0o666);
     assert.equal(config.allowPluginRoot, false);
     assert.equal(config.plugins.sim?.warmProcesses, 2);
+    for (const key of ['maxWarmProcesses', 'maxSessions', 'maxConnections', 'firstRequestTimeoutMs', 'idleTimeoutMs', 'maxBufferedBytes'] as const) {
+      assert.equal(config[key], base[key], key);
+    }
   });
 });

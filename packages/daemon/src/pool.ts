@@ -8,14 +8,16 @@
  * back one step per `shrinkAfterMs` without a miss.
  *
  * Shared: a plugin that declares it serves many sessions in one process (it announces `$/session_host` when
- * offered, which happens unless the configuration says 1) gets sessions as channels of a few host processes: the least busy
- * host with room takes the next session, a new host starts when every one is full, `warm` hosts are kept, and
- * hosts left idle beyond those stop after `shrinkAfterMs`.
+ * offered, which happens unless the configuration says 1) gets sessions as channels of a few host processes:
+ * the least busy host with room takes the next session; another host starts when every one is full, and while
+ * there are more than 8 sessions per host, up to one host per CPU (a host is one thread); `warm` hosts are
+ * kept, and hosts left idle beyond those stop after `shrinkAfterMs`.
  *
  * Either way at most `maxSessions` sessions are served at once (further ones are refused, with a reason the
  * client sees), process starts go through the daemon-wide StartLimiter, and a plugin that keeps failing to
  * start is retried with a back-off of up to 30 s, a waiting client getting the error rather than a hang.
  */
+import os from 'node:os';
 import type { Logger } from '@openlsm/log';
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import { SESSION_HOST_ENV } from '@openlsm/ipc';
@@ -46,6 +48,9 @@ export interface PoolOptions {
 const MAX_BACKOFF_MS = 30_000;
 /** Sessions per process offered to a plugin that declares it can share one, when the configuration does not say. */
 const DEFAULT_SESSIONS_OFFER = 64;
+/** Sessions per host before another host is started (up to one per CPU). */
+const SPREAD_SESSIONS = 8;
+const CPUS = os.availableParallelism();
 const DEFAULT_SHRINK_AFTER_MS = 10_000;
 
 interface Waiter {
@@ -218,7 +223,10 @@ export class PluginPool {
     let missing: number;
     if (this.#mode === 'shared') {
       const capacity = this.#hosts[0]?.capacity ?? 1;
-      const wanted = Math.max(this.#options.warm, Math.ceil((this.#active + 1) / capacity));
+      // Room for one more session, and sessions spread over up to one host per CPU: a host is one thread, and
+      // 50 clients at once on one host wait for each other.
+      const spread = Math.min(CPUS, Math.ceil(this.#active / SPREAD_SESSIONS));
+      const wanted = Math.max(this.#options.warm, spread, Math.ceil((this.#active + 1) / capacity));
       missing = wanted - this.#hosts.length - this.#starting;
     } else {
       missing = this.#target + this.#waiters.length - this.#ready.length - this.#starting;
