@@ -97,6 +97,11 @@ export class PluginPool {
     return this.#mode;
   }
 
+  /** What the pool holds now: processes ready (isolated) or hosts (shared), starting, sessions, and the warm target. */
+  get stats(): { ready: number; hosts: number; starting: number; sessions: number; target: number } {
+    return { ready: this.#ready.length, hosts: this.#hosts.length, starting: this.#starting, sessions: this.#active, target: this.#target };
+  }
+
   /** Starts the warm processes. */
   start(): void {
     this.#refill();
@@ -334,9 +339,11 @@ export class PluginPool {
       void idle.stop(1_000);
       return;
     }
-    if (this.#target <= this.#options.warm || now - this.#lastMiss < after) return;
-    this.#target--;
-    this.#lastMiss = now; // the next step down waits another period
+    if (this.#target > this.#options.warm && now - this.#lastMiss >= after) {
+      this.#target--;
+      this.#lastMiss = now; // the next step down waits another period
+    }
+    // Starts already under way when the target fell leave a surplus behind: one goes per check.
     if (this.#ready.length > this.#target) {
       const surplus = this.#ready.shift() as PluginProcess;
       this.#unclaimed.delete(surplus);

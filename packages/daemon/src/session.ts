@@ -201,7 +201,7 @@ export class Session implements BudgetHolder {
           lease.stream.resume();
           return new Connection(lease.stream, { peerName: `plug-in "${this.#pool.name}"`, timeoutMs: 0 });
         } catch (err) {
-          this.#options.refused((err as Error).message);
+          if (!this.#client.destroyed) this.#options.refused((err as Error).message);
           throw err;
         }
       },
