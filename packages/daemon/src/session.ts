@@ -66,6 +66,10 @@ export class Session implements BudgetHolder {
   #clientMeter: FrameMeter | undefined;
   #pluginMeter: FrameMeter | undefined;
   #draining = false;
+  /** Closed for a deadline already: later checks have nothing to do. */
+  #timedOut = false;
+  /** Closing after a last error: what the client still sends is not followed or counted. */
+  #aborted = false;
   readonly done: Promise<void>;
 
   constructor(client: net.Socket, pool: PluginPool, options: SessionOptions) {
@@ -94,8 +98,10 @@ export class Session implements BudgetHolder {
   /** The daemon's periodic check of the first-request deadline and the idle timeout. */
   checkTimeouts(now: number): void {
     const { firstRequestTimeoutMs, idleTimeoutMs } = this.#options;
+    if (this.#timedOut) return;
     if (!this.#started && !this.#translator?.started) {
       if (now - this.#acceptedAt >= firstRequestTimeoutMs) {
+        this.#timedOut = true;
         this.#options.refused(`no complete request within ${firstRequestTimeoutMs} ms (first_request_timeout_ms)`);
         const err = new LsmError(ErrorNumber.TIMEOUT, `openlsmd closed the connection: no complete request within ${firstRequestTimeoutMs} ms`);
         // A client that said nothing has no framing to be answered in.
@@ -111,6 +117,7 @@ export class Session implements BudgetHolder {
       ? translator.idle && now - translator.lastActivity >= idleTimeoutMs
       : this.#inFlight === 0 && this.#quiet() && now - this.#lastActivity >= idleTimeoutMs;
     if (!idle) return;
+    this.#timedOut = true;
     this.#log.info('closing an idle session', { idleTimeoutMs });
     const err = new LsmError(ErrorNumber.TIMEOUT, `openlsmd closed the session after ${idleTimeoutMs} ms without a call (idle_timeout_ms); connect again`);
     if (translator) translator.close(err);
@@ -136,6 +143,9 @@ export class Session implements BudgetHolder {
    * connection ends), written only where it cannot land inside a frame of the plugin's.
    */
   #abort(err: LsmError): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#options.budget.release(this);
     const client = this.#client;
     const lease = this.#lease;
     if (lease) lease.stream.unpipe(client);
@@ -225,6 +235,7 @@ export class Session implements BudgetHolder {
     });
     this.#clientMeter = clientMeter;
     const follow = (chunk: Buffer): boolean => {
+      if (this.#aborted) return false;
       this.#lastActivity = Date.now();
       try {
         clientMeter.push(chunk);
