@@ -42,7 +42,6 @@ export interface PluginIdentity {
   runsAsRoot: boolean;
 }
 
-
 /**
  * A plugin runs as root only when the daemon is root, `allow_plugin_root` is set and the plugin's settings say
  * `require_root`. Otherwise a root daemon starts it as the configured user (when that user exists). lsm also
