@@ -3,6 +3,7 @@
  * dashed line as wide as the table; a cell with several values continues on extra rows whose other cells are
  * blank. Script mode (-s): one framed `Key | Value` block per object.
  */
+import { displayText } from '@openlsm/core';
 
 /** One cell: a single value, or several values printed one per row. */
 export type Cell = string | readonly string[];
@@ -14,19 +15,12 @@ export interface ColumnStyle {
   header: boolean;
 }
 
-// Control characters in names come from the array, not from us: printed raw they could move the cursor or
-// rewrite the terminal title, and a newline would forge a row. Show them escaped instead.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-// eslint-disable-next-line no-control-regex
-const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** `s` with control characters shown as `\xNN`. */
-export function printable(s: string): string {
-  if (!HAS_CONTROL.test(s)) return s;
-  return s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+/**
+ * Names come from the array, not from us: printed raw, control characters could move the cursor or rewrite the
+ * terminal title, a newline would forge a row, and bidi or invisible characters would show a name other than
+ * the stored one. `displayText` (core) shows them escaped (`\x1b`, `\u202e`).
+ */
+export const printable = displayText;
 
 function linesOf(cell: Cell): readonly string[] {
   return typeof cell === 'string' ? [printable(cell)] : cell.map(printable);

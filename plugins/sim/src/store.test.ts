@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import { STATE_FORMAT } from './schema-sql.js';
-import { defaultStatePath, resolveStatePath, SimStore } from './store.js';
+import { defaultStatePath, refuseSocketDirectory, resolveStatePath, SimStore } from './store.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'openlsm-sim-store-'));
@@ -94,4 +94,24 @@ test('state path: URI statefile, else LSM_SIM_DATA, else a per-user file in the 
   for (const bad of ['', 'a\nb', 'x'.repeat(5000)]) {
     assert.throws(() => resolveStatePath({ statefile: bad }, {}), isCode(ErrorNumber.INVALID_ARGUMENT));
   }
+});
+
+test('a state file inside a plug-in socket directory is refused, through symbolic links too', (t) => {
+  const dir = tempDir(t);
+  const openlsmd = path.join(dir, 'ipc');
+  const lsmd = path.join(dir, 'lsm-ipc');
+  const uds = path.join(dir, 'uds');
+  for (const d of [openlsmd, lsmd, uds, path.join(uds, 'sub')]) mkdirSync(d);
+  writeFileSync(path.join(openlsmd, '.openlsmd.lock'), '1\n');
+  writeFileSync(path.join(lsmd, '.lsmd-ipc-lock'), '');
+  symlinkSync(openlsmd, path.join(dir, 'link'));
+  const refused = isCode(ErrorNumber.INVALID_ARGUMENT, /inside the plug-in socket directory/);
+  for (const file of [path.join(openlsmd, 'targetd'), path.join(dir, 'link', 'targetd'), path.join(lsmd, 'sim'), path.join(openlsmd, '..', 'ipc', 'x')]) {
+    assert.throws(() => refuseSocketDirectory(path.resolve(file), {}), refused, file);
+  }
+  assert.throws(() => refuseSocketDirectory(path.join(uds, 'sub', 'f'), { LSM_UDS_PATH: uds }), refused);
+  assert.throws(() => refuseSocketDirectory(path.join(uds, 'f'), { LSM_UDS_PATH: `${uds}/` }), refused);
+  refuseSocketDirectory(path.join(dir, 'state.sqlite3'), { LSM_UDS_PATH: uds });
+  refuseSocketDirectory(path.join(dir, 'missing', 'state.sqlite3'), {});
+  assert.equal(existsSync(path.join(openlsmd, 'targetd')), false);
 });

@@ -12,11 +12,11 @@
  * * Statements are prepared on first use and cached: a plugin process often serves one command, and preparing
  *   every statement up front would cost more than the command.
  */
-import { closeSync, lstatSync, openSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database, { type Database as Db, type Statement, type Transaction } from 'better-sqlite3';
-import { ErrorNumber, LsmError, describeForMessage } from '@openlsm/core';
+import { ErrorNumber, LsmError, describeForMessage, SOCKET_DIR_MARKERS } from '@openlsm/core';
 import { SCHEMA_SQL, STATE_FORMAT } from './schema-sql.js';
 import { seedDefaultContent } from './seed.js';
 
@@ -44,6 +44,32 @@ export function resolveStatePath(parameters: Record<string, string>, env: NodeJS
     throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `Invalid simulator state file path ${describeForMessage(chosen)}`);
   }
   return path.resolve(chosen);
+}
+
+function realDirectory(dir: string): string | undefined {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a state file inside a plug-in daemon's socket directory (one holding openlsmd's or lsmd's lock, or
+ * `$LSM_UDS_PATH`, which openlsmd sets for its plugins): a file created there could take the name of another
+ * plugin's socket. Symbolic links are resolved first, so a link elsewhere that points there is refused too.
+ */
+export function refuseSocketDirectory(file: string, env: NodeJS.ProcessEnv): void {
+  const dir = realDirectory(path.dirname(file));
+  if (dir === undefined) return; // a missing directory is reported when the file is created
+  const udsPath = env.LSM_UDS_PATH ? realDirectory(env.LSM_UDS_PATH) : undefined;
+  const inUds = udsPath !== undefined && (dir === udsPath || dir.startsWith(`${udsPath}${path.sep}`));
+  if (inUds || SOCKET_DIR_MARKERS.some((marker) => existsSync(path.join(dir, marker)))) {
+    throw new LsmError(
+      ErrorNumber.INVALID_ARGUMENT,
+      `The simulator state file ${describeForMessage(file)} is inside the plug-in socket directory ${describeForMessage(inUds ? udsPath : dir)}: choose a state file elsewhere`,
+    );
+  }
 }
 
 function incompatible(file: string): LsmError {
