@@ -50,8 +50,9 @@ const custom = <T>(header: string, get: (o: T) => number, show: (n: number) => s
   ({ header, value: (o, f) => (f.enumNumbers ? String(get(o)) : show(get(o))), ...(scriptOnly ? { scriptOnly } : {}) });
 const list = <T>(header: string, get: (o: T) => readonly string[], scriptOnly = false): Column<T> =>
   ({ header, value: (o) => get(o), ...(scriptOnly ? { scriptOnly } : {}) });
+// A list, as lsm's: blank in column mode, and with -s the row is left out when no local device matches.
 const diskPaths = <T extends { vpd83: string }>(): Column<T> =>
-  ({ header: 'Disk Paths', value: (o, f) => (o.vpd83 ? f.diskPaths?.get(o.vpd83.toLowerCase()) ?? '' : '') });
+  ({ header: 'Disk Paths', value: (o, f) => (o.vpd83 ? f.diskPaths?.get(o.vpd83.toLowerCase()) ?? [] : []) });
 
 const withSize = <T extends { block_size: bigint; num_of_blocks: bigint }>(o: T) => ({ ...o, size_bytes: sizeBytes(o) });
 const same = (o: unknown) => o;
@@ -129,14 +130,12 @@ export const snapshotView: ObjectView<FsSnapshot> = {
   json: same,
 };
 
-const anon = (n: number) => (n === -1 ? 'N/A' : n === -2 ? 'Error' : String(n));
-
 export const exportView: ObjectView<NfsExport> = {
   columns: [
     text('ID', (e) => e.id), text('FileSystem ID', (e) => e.fs_id), text('Export Path', (e) => e.export_path),
     text('Auth Type', (e) => e.auth, true), list('Root Hosts', (e) => e.root), list('RW Hosts', (e) => e.rw),
-    list('RO Hosts', (e) => e.ro), custom('Anonymous UID', (e) => e.anonuid, anon, true),
-    custom('Anonymous GID', (e) => e.anongid, anon, true), text('Options', (e) => e.options),
+    list('RO Hosts', (e) => e.ro), num('Anonymous UID', (e) => e.anonuid, true),
+    num('Anonymous GID', (e) => e.anongid, true), text('Options', (e) => e.options),
   ],
   json: same,
 };

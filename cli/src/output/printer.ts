@@ -59,9 +59,9 @@ export class Printer {
     this.#write(renderColumns(columns.map((c) => c.header), rows, this.#columnStyle()));
   }
 
-  /** Key/value rows without frames (capabilities), padded like a table. */
+  /** Key/value rows as one script-mode block, framed by dashed lines (lsm prints capabilities this way). */
   pairs(pairs: readonly (readonly [string, Cell])[]): void {
-    this.#write(renderColumns(['', ''], pairs.map(([k, v]) => [k, v]), { separator: this.settings.terse ?? ' | ', header: false }));
+    this.#write(renderScript([pairs], this.settings.terse ?? ' | '));
   }
 
   /** A value that prints as `text` in text mode and as `json` with -o json. */

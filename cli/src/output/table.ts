@@ -1,7 +1,8 @@
 /**
  * lsmcli's two text layouts. Column mode: padded columns joined by " | " (or the -t separator), a header and a
  * dashed line as wide as the table; a cell with several values continues on extra rows whose other cells are
- * blank. Script mode (-s): one framed `Key | Value` block per object.
+ * blank. Script mode (-s): one `Key | Value` block per object. The widths and separator lines follow lsm's
+ * lsmcli (tools/lsmcli/data_display.py) exactly, since scripts cut its output by column.
  */
 
 /** One cell: a single value, or several values printed one per row. */
@@ -41,8 +42,10 @@ export function renderColumns(headers: readonly string[], rows: readonly (readon
     for (let i = 0; i < height; i++) physical.push(cells.map((c) => c[i] ?? ''));
   }
   if (physical.length === 0 && !style.header) return '';
+  // At least one character wide, as lsm's: a column that is empty in every row (pool Info with -t) still prints
+  // a blank between its separators (`OK, ,sim-01`).
   const widths = headers.map((h, i) => {
-    let w = style.header ? h.length : 0;
+    let w = style.header ? Math.max(1, h.length) : 1;
     for (const line of physical) w = Math.max(w, (line[i] ?? '').length);
     return w;
   });
@@ -57,16 +60,31 @@ export function renderColumns(headers: readonly string[], rows: readonly (readon
 }
 
 /**
- * Script mode: for each object a block framed by dashed lines with one `Key | Value` row per property;
- * multi-value properties continue on rows with an empty key.
+ * Script mode, as lsm's: one block per object with one `Key | Value` row per property, every block as wide as
+ * the widest (keys padded to the longest key, values to the longest value; of a list, lsm measures its first
+ * item), one dashed line before each block and one after the last. A list continues on rows with an empty key;
+ * an empty list prints no row at all.
  */
 export function renderScript(objects: readonly (readonly (readonly [string, Cell])[])[], separator: string): string {
-  let out = '';
-  for (const pairs of objects) {
-    const body = renderColumns(['', ''], pairs.map(([k, v]) => [k, v]), { separator, header: false });
-    const width = Math.max(0, ...body.split('\n').map((l) => l.length));
-    const frame = `${'-'.repeat(width)}\n`;
-    out += frame + body + frame;
+  const blocks = objects.map((pairs) => pairs.map(([k, v]) => [printable(k), linesOf(v)] as const));
+  let keyWidth = 1;
+  let valueWidth = 1;
+  for (const block of blocks) {
+    for (const [key, lines] of block) {
+      keyWidth = Math.max(keyWidth, key.length);
+      if (lines.length > 0) valueWidth = Math.max(valueWidth, (lines[0] as string).length);
+    }
   }
-  return out;
+  const frame = `${'-'.repeat(keyWidth + separator.length + valueWidth)}\n`;
+  const blank = ' '.repeat(keyWidth);
+  let out = '';
+  for (const block of blocks) {
+    out += frame;
+    for (const [key, lines] of block) {
+      lines.forEach((line, i) => {
+        out += `${i === 0 ? key.padEnd(keyWidth) : blank}${separator}${line.padEnd(valueWidth)}\n`;
+      });
+    }
+  }
+  return blocks.length ? out + frame : '';
 }
