@@ -4,6 +4,7 @@
  * and only then loads commander, the output code and the command's module, while the plugin starts.
  * It owns the exit code and makes sure stdout is flushed before the process ends.
  */
+import { maskUriPasswords } from '@openlsm/core';
 import { preParse } from './args/preparse.js';
 import { findCommand } from './args/table.js';
 import type { EarlyClient } from './context.js';
@@ -38,6 +39,24 @@ if (settings) {
   early = { settings, client };
 }
 
+// Nothing may end lsmcli without a message and one of lsm's exit codes. Node ends a process whose event loop ran
+// dry while a top-level await still waits with exit code 13, which lsm uses for PERMISSION_DENIED; and an
+// exception nobody caught would print a stack. Both are bugs of ours: say so, as an lsm error.
+let finished = false;
+const internalError = (what: string) => {
+  // eslint-disable-next-line no-control-regex
+  const shown = maskUriPasswords(what).slice(0, 500).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  process.stderr.write(`LIB_BUG(1): lsmcli stopped without finishing the command (${shown}); please report it with the output of OPENLSM_LOG_LEVEL=debug\n`);
+  process.exitCode = ExitCode.LSM_ERROR;
+};
+process.on('beforeExit', () => {
+  if (!finished) internalError('nothing was left to wait for');
+});
+process.on('uncaughtException', (err) => {
+  internalError(err instanceof Error ? err.message : String(err));
+  process.exit(ExitCode.LSM_ERROR);
+});
+
 let stdoutBroken = false;
 process.stdout.on('error', () => {
   stdoutBroken = true;
@@ -58,6 +77,7 @@ process.once('SIGINT', () => {
 });
 
 const code = await running.code;
+finished = true;
 const finalCode = interrupted ? ExitCode.INTERRUPTED : stdoutBroken ? ExitCode.INTERRUPTED : code;
 // Exit only once stdout has drained: process.exit() would cut a large listing written to a pipe.
 process.stdout.write('', () => process.exit(finalCode));

@@ -3,11 +3,13 @@
  * the command's handler (its module is imported only now), and reports errors. Returns the exit code.
  */
 import { readFileSync } from 'node:fs';
-import type { PreParsed } from './args/preparse.js';
-import { buildProgram } from './args/program.js';
+import { dashValueError, type PreParsed } from './args/preparse.js';
+import { buildProgram, shortUsage } from './args/program.js';
 import type { CommandSpec, Family } from './args/spec.js';
+import { findCommand } from './args/table.js';
 import type { Handler } from './commands/handler.js';
 import { closeQuietly, Context, type EarlyClient, type Globals } from './context.js';
+import { ArgError, ExitCode } from './errors.js';
 import { describeError } from './exit.js';
 import { Printer } from './output/printer.js';
 
@@ -67,6 +69,15 @@ export function run(pre: PreParsed, early: EarlyClient | undefined, io: RunIo): 
   const code = (async () => {
     let exitCode = 0;
     try {
+      // As lsm's: no arguments at all print the usage and exit 1; options without a command are an error.
+      if (pre.argv.length === 0) {
+        io.stdout(`${shortUsage()}\n`);
+        return ExitCode.INTERRUPTED;
+      }
+      if (!pre.hasCommandWord && !pre.help) throw new ArgError('the following arguments are required: command', { usage: true });
+      const spec = pre.command === undefined ? undefined : findCommand(pre.command);
+      const dashValue = spec && dashValueError(pre.argv, new Set(spec.options.filter((o) => o.value).map((o) => `--${o.long}`)));
+      if (dashValue) throw new ArgError(dashValue, { usage: true });
       const program = buildProgram(version(), { writeOut: io.stdout, writeErr: io.stderr }, action, pre.command);
       await program.parseAsync(pre.argv, { from: 'user' });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preParse } from './preparse.js';
+import { dashValueError, preParse } from './preparse.js';
 
 describe('preParse', () => {
   test('expands list shortcuts and short aliases at the command position only', () => {
@@ -27,8 +27,20 @@ describe('preParse', () => {
     assert.equal(preParse(['ls', '--output=text']).json, false);
   });
 
-  test('unknown words leave the command undefined', () => {
+  test('unknown words leave the command undefined; options alone have no command word', () => {
     assert.equal(preParse(['bogus']).command, undefined);
+    assert.equal(preParse(['bogus']).hasCommandWord, true);
     assert.equal(preParse([]).command, undefined);
+    assert.equal(preParse(['-u', 'sim://', '-w', '100']).hasCommandWord, false);
+  });
+
+  test('a value option followed by a word starting with "-" says how to pass it (argparse\'s --opt=value)', () => {
+    const options = new Set(['--name', '--anonuid']);
+    assert.equal(dashValueError(['vc', '--name', '-foo', '--size', '1'], options),
+      'argument --name: expected one argument; to give a value that starts with "-", write --name=-foo');
+    assert.equal(dashValueError(['vc', '--name=-foo'], options), undefined);
+    assert.equal(dashValueError(['fs-export', '--anonuid', '-1'], options), undefined);
+    assert.equal(dashValueError(['vc', '--name', '-'], options), undefined);
+    assert.equal(dashValueError(['vc', '--', '--name', '-x'], options), undefined);
   });
 });
