@@ -1,6 +1,7 @@
 /**
  * What lsmcli shows of each object: its columns, in lsmcli's order and with lsmcli's headers. Columns marked
- * `scriptOnly` appear only with -s. The JSON form of each object is lsm's own fields (plus `size_bytes`).
+ * `scriptOnly` appear only with -s. The JSON form of each object is lsm's own fields (plus `size_bytes`). Which
+ * values -H turns into sizes follows lsm's data_display.py (for volumes and disks also the block size).
  */
 import {
   type AccessGroup, type Battery, type Disk, type FileSystem, type FsSnapshot, formatSizeHuman, type NfsExport,
@@ -79,7 +80,7 @@ export const poolView: ObjectView<Pool> = {
 export const volumeView: ObjectView<Volume> = {
   columns: [
     text('ID', (v) => v.id), text('Name', (v) => v.name), text('SCSI VPD 0x83', (v) => v.vpd83),
-    num('Block Size', (v) => v.block_size, true), num('Block Count', (v) => v.num_of_blocks, true),
+    size('Block Size', (v) => v.block_size, true), num('Block Count', (v) => v.num_of_blocks, true),
     size('Size', sizeBytes), custom('Disabled', (v) => v.admin_state, adminStateText),
     text('Pool ID', (v) => v.pool_id), text('System ID', (v) => v.system_id), diskPaths<Volume>(),
   ],
@@ -89,7 +90,7 @@ export const volumeView: ObjectView<Volume> = {
 export const diskView: ObjectView<Disk> = {
   columns: [
     text('ID', (d) => d.id), text('Name', (d) => d.name), enumCol('Type', (d) => d.disk_type, diskTypeNames),
-    num('Block Size', (d) => d.block_size, true), num('Block Count', (d) => d.num_of_blocks, true),
+    size('Block Size', (d) => d.block_size, true), num('Block Count', (d) => d.num_of_blocks, true),
     size('Size', sizeBytes), bitmapCol('Status', (d) => d.status, diskStatusNames), text('System ID', (d) => d.system_id),
     text('SCSI VPD 0x83', (d) => d.vpd83), diskPaths<Disk>(),
     custom('Revolutions Per Minute', (d) => d.rpm, diskRpmText), enumCol('Link Type', (d) => d.link_type, linkTypeNames),
