@@ -49,9 +49,9 @@ describe('renderColumns', () => {
 
 describe('renderScript', () => {
   test('every block as wide as the widest, one separator between blocks, empty lists left out (lsm\'s -s)', () => {
-    const text = renderScript([
-      [['ID', 'EXP_ID_00001'], ['Root Hosts', []], ['RW Hosts', ['10.0.0.1', 'a-much-longer-host-name']]],
-      [['ID', 'EXP_ID_00002'], ['Root Hosts', ['h']], ['Options', 'rw,sync,no_root_squash']],
+    const text = renderScript(['ID', 'Root Hosts', 'RW Hosts', 'Options'], [
+      ['EXP_ID_00001', [], ['10.0.0.1', 'a-much-longer-host-name'], []],
+      ['EXP_ID_00002', ['h'], [], 'rw,sync,no_root_squash'],
     ], ' | ');
     assert.equal(text, [
       // Values padded to the longest value; of a list only the first item counts, as in lsm's data_display.py.
@@ -69,7 +69,7 @@ describe('renderScript', () => {
   });
 
   test('frames each object and pads keys', () => {
-    const text = renderScript([[['ID', 'sim-01'], ['Name', 'LSM sim'], ['Hosts', ['a', 'b']]]], ' | ');
+    const text = renderScript(['ID', 'Name', 'Hosts'], [['sim-01', 'LSM sim', ['a', 'b']]], ' | ');
     assert.equal(text, [
       '---------------',
       'ID    | sim-01 ',
