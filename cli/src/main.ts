@@ -11,6 +11,7 @@ import type { EarlyClient } from './context.js';
 import { startPluginEarly } from './early-plugin.js';
 import { ExitCode } from './errors.js';
 import { chooseUri, type ConnectionSettings, parseWait } from './settings.js';
+import { version } from './version.js';
 
 const pre = preParse(process.argv.slice(2));
 
@@ -25,18 +26,6 @@ function earlySettings(): ConnectionSettings | undefined {
   } catch {
     return undefined;
   }
-}
-
-let early: EarlyClient | undefined;
-const settings = earlySettings();
-if (settings) {
-  const started = startPluginEarly(settings.uri);
-  // Wait for the spawn itself (a few ms) before loading anything else: the module loader would otherwise
-  // interleave the rest of the CLI's loading with it and start the plugin last.
-  await started.catch(() => undefined);
-  const client = import('./context.js').then((m) => m.openClient(settings, started));
-  client.catch(() => {}); // reported (or discarded) by whoever adopts it
-  early = { settings, client };
 }
 
 // Nothing may end lsmcli without a message and one of lsm's exit codes. Node ends a process whose event loop ran
@@ -57,27 +46,53 @@ process.on('uncaughtException', (err) => {
   process.exit(ExitCode.LSM_ERROR);
 });
 
-let stdoutBroken = false;
-process.stdout.on('error', () => {
-  stdoutBroken = true;
-});
+/** Runs the command and exits with its code. Not top-level await: the entry may be loaded as a script. */
+async function main(): Promise<void> {
+  if (pre.version) {
+    // Answered before commander and the rest of the CLI are loaded: `lsmcli -v` is what scripts run to check it.
+    process.stdout.write(`lsmcli ${version()}\n`, () => process.exit(ExitCode.OK));
+    finished = true;
+    return;
+  }
+  let early: EarlyClient | undefined;
+  const settings = earlySettings();
+  if (settings) {
+    const started = startPluginEarly(settings.uri);
+    // Wait for the spawn itself (a few ms) before loading anything else: the module loader would otherwise
+    // interleave the rest of the CLI's loading with it and start the plugin last.
+    await started.catch(() => undefined);
+    const client = import('./context.js').then((m) => m.openClient(settings, started));
+    client.catch(() => {}); // reported (or discarded) by whoever adopts it
+    early = { settings, client };
+  }
 
-const { run } = await import('./run.js');
-const running = run(pre, early, {
-  stdout: (s) => {
-    if (!stdoutBroken) process.stdout.write(s);
-  },
-  stderr: (s) => process.stderr.write(s),
-});
+  let stdoutBroken = false;
+  process.stdout.on('error', () => {
+    stdoutBroken = true;
+  });
 
-let interrupted = false;
-process.once('SIGINT', () => {
-  interrupted = true;
-  void running.abort().finally(() => process.exit(ExitCode.INTERRUPTED));
-});
+  const { run } = await import('./run.js');
+  const running = run(pre, early, {
+    stdout: (s) => {
+      if (!stdoutBroken) process.stdout.write(s);
+    },
+    stderr: (s) => process.stderr.write(s),
+  });
 
-const code = await running.code;
-finished = true;
-const finalCode = interrupted ? ExitCode.INTERRUPTED : stdoutBroken ? ExitCode.INTERRUPTED : code;
-// Exit only once stdout has drained: process.exit() would cut a large listing written to a pipe.
-process.stdout.write('', () => process.exit(finalCode));
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    void running.abort().finally(() => process.exit(ExitCode.INTERRUPTED));
+  });
+
+  const code = await running.code;
+  finished = true;
+  const finalCode = interrupted ? ExitCode.INTERRUPTED : stdoutBroken ? ExitCode.INTERRUPTED : code;
+  // Exit only once stdout has drained: process.exit() would cut a large listing written to a pipe.
+  process.stdout.write('', () => process.exit(finalCode));
+}
+
+main().catch((err: unknown) => {
+  internalError(err instanceof Error ? err.message : String(err));
+  process.exit(ExitCode.LSM_ERROR);
+});

@@ -2,7 +2,6 @@
  * The CLI proper, loaded by main.ts once the plugin is starting: parses the arguments with commander, runs
  * the command's handler (its module is imported only now), and reports errors. Returns the exit code.
  */
-import { readFileSync } from 'node:fs';
 import { dashValueError, type PreParsed } from './args/preparse.js';
 import { buildProgram, shortUsage } from './args/program.js';
 import type { CommandSpec, Family } from './args/spec.js';
@@ -12,6 +11,7 @@ import { closeQuietly, Context, type EarlyClient, type Globals } from './context
 import { ArgError, ExitCode } from './errors.js';
 import { describeError } from './exit.js';
 import { Printer } from './output/printer.js';
+import { version } from './version.js';
 
 const families: Record<Family, () => Promise<{ handlers: Record<string, Handler> }>> = {
   list: () => import('./commands/list.js'),
@@ -22,15 +22,6 @@ const families: Record<Family, () => Promise<{ handlers: Record<string, Handler>
   fs: () => import('./commands/fs.js'),
   local: () => import('./commands/local.js'),
 };
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export interface RunIo {
   stdout(s: string): void;

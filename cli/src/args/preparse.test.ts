@@ -23,6 +23,10 @@ describe('preParse', () => {
     assert.equal(preParse(['-usim://c', 'ls']).uri, 'sim://c');
     assert.equal(preParse(['ls', '-P']).prompt, true);
     assert.equal(preParse(['vc', '-h']).help, true);
+    assert.equal(preParse(['vc', '-h']).version, false);
+    assert.equal(preParse(['ls', '--version']).version, true);
+    assert.equal(preParse(['-h', '-v']).version, false, 'the first of -h and -v wins, as in argparse');
+    assert.equal(preParse(['-t', '-v', 'ls']).version, false, '-v as the value of -t');
     assert.equal(preParse(['ls', '-o', 'JSON']).json, true);
     assert.equal(preParse(['ls', '--output=text']).json, false);
   });

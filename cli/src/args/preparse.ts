@@ -18,7 +18,10 @@ export interface PreParsed {
   /** Last `-w/--wait` value, as written. */
   wait: string | undefined;
   prompt: boolean;
+  /** `-h`/`--help` or `-v`/`--version` was given. */
   help: boolean;
+  /** `-v`/`--version` comes before any `-h`: only the version is printed (argparse acts on the first). */
+  version: boolean;
   /** `-o json` / `--output json` was given (errors are then printed as JSON too). */
   json: boolean;
 }
@@ -58,14 +61,17 @@ export function preParse(input: readonly string[]): PreParsed {
       }
     }
   }
-  const found: PreParsed = { argv, command, hasCommandWord: commandIndex >= 0, uri: undefined, wait: undefined, prompt: false, help: false, json: false };
+  const found: PreParsed = { argv, command, hasCommandWord: commandIndex >= 0, uri: undefined, wait: undefined, prompt: false, help: false, version: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i] as string;
     if (t === '--') break;
     if (t === '-u' || t === '--uri') found.uri = argv[++i];
     else if (t === '-w' || t === '--wait') found.wait = argv[++i];
     else if (t === '-P' || t === '--prompt') found.prompt = true;
-    else if (t === '-h' || t === '--help' || t === '-v' || t === '--version') found.help = true;
+    else if (t === '-h' || t === '--help' || t === '-v' || t === '--version') {
+      if (!found.help) found.version = t === '-v' || t === '--version';
+      found.help = true;
+    }
     else if (t === '-o' || t === '--output') found.json = argv[++i]?.toLowerCase() === 'json';
     else if (globalValueOptions.has(t)) i++;
     else {
