@@ -21,7 +21,7 @@ const ECHO_PLUGIN = fileURLToPath(new URL('../fixtures/echo-plugin.js', import.m
  * Generous bound for "at once" (the issue asks for a second; the machine running the tests may be loaded). The
  * defects took 18 to 45 s.
  */
-const PROMPTLY_MS = 10_000;
+const PROMPTLY_MS = 15_000;
 
 interface Timed extends CliResult {
   ms: number;
