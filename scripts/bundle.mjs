@@ -11,7 +11,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 // `name` is the bundle's file name in the entry's dist/ directory, beside the modules it replaces, so that paths
@@ -55,9 +54,9 @@ await Promise.all(targets.map((t) => build({
 // a command needs, and V8 serializes it. Optional: without it lsmcli is only slower to start.
 {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'openlsm-code-cache-'));
-  const loader = pathToFileURL(path.join(root, 'cli/bin/bundle-loader.js')).href;
-  const warmUp = `import { runBundle } from ${JSON.stringify(loader)}; process.argv.splice(1, 0, 'lsmcli'); runBundle({ writeCache: true });`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', warmUp, '--', '-u', `sim://?statefile=${path.join(tmp, 'state.sqlite3')}`, 'list', '--type', 'disks'], {
+  const loader = path.join(root, 'cli/bin/bundle-loader.js');
+  const warmUp = `process.argv.splice(1, 0, 'lsmcli'); require(${JSON.stringify(loader)}).runBundle({ writeCache: true });`;
+  const r = spawnSync(process.execPath, ['-e', warmUp, '--', '-u', `sim://?statefile=${path.join(tmp, 'state.sqlite3')}`, 'list', '--type', 'disks'], {
     env: { ...process.env, LSM_UDS_PATH: path.join(tmp, 'no-daemon'), LSM_SIM_TIME: '0', OPENLSM_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'pipe'],
     timeout: 60_000,

@@ -3,18 +3,18 @@
 // runs instead of parsing and compiling them, which is most of what loading costs on Node 20 (it has no module
 // compile cache). A cache V8 rejects (another Node version, a rebuilt bundle) is ignored; nothing is written at
 // run time: the installed files are never modified by running them.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
 
-const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-export const BUNDLE = path.join(dist, 'lsmcli.bundle.cjs');
-export const CODE_CACHE = path.join(dist, 'lsmcli.bundle.cache');
+const dist = path.join(__dirname, '..', 'dist');
+const BUNDLE = path.join(dist, 'lsmcli.bundle.cjs');
+const CODE_CACHE = path.join(dist, 'lsmcli.bundle.cache');
 
 /** The bundle compiled as a script (with the code cache unless `useCache` is false), or undefined without one. */
-export function compileBundle({ useCache = true } = {}) {
+function compileBundle({ useCache = true } = {}) {
   let source;
   try {
     source = readFileSync(BUNDLE, 'utf8');
@@ -36,7 +36,7 @@ export function compileBundle({ useCache = true } = {}) {
  * Runs the bundle; false when there is none (the caller then loads dist/main.js). With `writeCache` (the build's
  * warm-up run) the code cache is written when the process exits, holding every function the run compiled.
  */
-export function runBundle({ writeCache = false } = {}) {
+function runBundle({ writeCache = false } = {}) {
   const script = compileBundle({ useCache: !writeCache });
   if (!script) return false;
   if (writeCache) {
@@ -50,3 +50,5 @@ export function runBundle({ writeCache = false } = {}) {
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dist);
   return true;
 }
+
+module.exports = { BUNDLE, CODE_CACHE, compileBundle, runBundle };
