@@ -18,10 +18,10 @@ const SIM_PLUGIN = fileURLToPath(new URL('../../../plugins/sim/bin/sim_lsmplugin
 const ECHO_PLUGIN = fileURLToPath(new URL('../fixtures/echo-plugin.js', import.meta.url));
 
 /**
- * Generous bound for "at once" (the issue asks for a second; the machine running the tests may be loaded). The
- * defects took 18 to 45 s.
+ * Generous bound for "at once" (the issue asks for a second; the machine running the tests may be loaded, and
+ * then one of these runs has taken 11 s). The defects took the plugin start allowance plus -w: 45 s by default.
  */
-const PROMPTLY_MS = 15_000;
+const PROMPTLY_MS = 25_000;
 
 interface Timed extends CliResult {
   ms: number;
@@ -87,7 +87,7 @@ import(${JSON.stringify(SIM_PLUGIN)});
     const delays = [0, 2, 5, 10, 16, 25, 40, 70, 120];
     const results: [number, Timed][] = [];
     for (let i = 0; i < delays.length; i += 3) {
-      results.push(...await Promise.all(delays.slice(i, i + 3).map(async (ms) => [ms, await timed(['-w', '3000', ...['-u', sim.uri], 'lp'], { env: { ...env, KILL_AFTER_MS: String(ms) } })] as [number, Timed])));
+      results.push(...await Promise.all(delays.slice(i, i + 3).map(async (ms) => [ms, await timed(['-u', sim.uri, 'lp'], { env: { ...env, KILL_AFTER_MS: String(ms) } })] as [number, Timed])));
     }
     for (const [ms, r] of results) {
       if (r.code === 0) continue; // the listing was done before the kill
@@ -104,11 +104,15 @@ import(${JSON.stringify(SIM_PLUGIN)});
     chmodSync(ECHO_PLUGIN, 0o755);
     symlinkSync(ECHO_PLUGIN, path.join(dir, 'echo_lsmplugin'));
     const env = { OPENLSM_PLUGIN_DIR: dir, LSM_UDS_PATH: path.join(sim.dir, 'no-daemon') };
-    const r = await timed(['-u', 'echo://', '-w', '3000', 'vc', '--name', 'stop', '--size', '512', '--pool', 'P1'], { env });
-    // Before the fix lsmcli waited for the frozen plugin to unregister (3 s) and to exit (2 s more).
-    assertReported({ ...r, ms: r.ms - 3000 }, 4, /^TIMEOUT\(11\): plug-in "echo" did not answer "volume_create" within 3000 ms\n$/, 'SIGSTOP');
-    t.diagnostic(`exit ${r.code} after ${r.ms.toFixed(0)} ms with -w 3000`);
-    assert.ok(r.ms < 3000 + 4000, `exited ${(r.ms - 3000).toFixed(0)} ms after the timeout`);
+    // What starting and ending a command costs on this machine right now, to judge "at once" by.
+    const baseline = await timed(['-u', 'echo://', 'ls'], { env });
+    assert.equal(baseline.code, 0, baseline.stderr);
+    const r = await timed(['-u', 'echo://', '-w', '8000', 'vc', '--name', 'stop', '--size', '512', '--pool', 'P1'], { env });
+    assertReported({ ...r, ms: r.ms - 8000 }, 4, /^TIMEOUT\(11\): plug-in "echo" did not answer "volume_create" within 8000 ms\n$/, 'SIGSTOP');
+    const after = r.ms - 8000;
+    t.diagnostic(`exit ${r.code} ${after.toFixed(0)} ms after the 8 s timeout; a command takes ${baseline.ms.toFixed(0)} ms here`);
+    // Before the fix lsmcli then waited 5 s for the frozen plugin to unregister and 2 s more for it to exit.
+    assert.ok(after < 2 * baseline.ms + 4000, `exited ${after.toFixed(0)} ms after the timeout (a command takes ${baseline.ms.toFixed(0)} ms)`);
   });
 
   test('-P with stdin at end of file, an unusable state file, a password in a malformed URI, help, no command', async (t) => {
