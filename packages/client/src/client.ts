@@ -283,7 +283,9 @@ export class Client {
       } catch {
         // The session is ending either way; a plugin that cannot unregister is stopped below.
       }
-      await this.#shutdown(stuck ? 0 : 1_000);
+      // Through the daemon nothing is left to wait for once the session is over: the daemon ends its plugin
+      // process itself. An embedded plugin gets a moment to exit by itself.
+      await this.#shutdown(stuck || !this.#embedded ? 0 : 1_000);
     })();
     return this.#closing;
   }
@@ -291,6 +293,7 @@ export class Client {
   /** Ends the stream, waits up to `graceMs` for the peer to close it and the plugin process to exit, then forces both. */
   async #shutdown(graceMs: number): Promise<void> {
     this.#closed = true;
+    void this.#connection.close();
     if (graceMs > 0) {
       let timer: NodeJS.Timeout | undefined;
       // Not unref'd: whoever awaits close() must see it settle even when nothing else keeps the process alive.
