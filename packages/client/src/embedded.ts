@@ -99,9 +99,9 @@ export function spawnPlugin(executable: string, env: NodeJS.ProcessEnv = process
         socket,
         child,
         async exitDescription(waitMs) {
-          if (exit === undefined) await within(exited, waitMs);
-          // What it wrote just before dying may still be in the pipe: the pipe ends as soon as it is read.
-          if (exit !== undefined) await within(stderrDone, waitMs);
+          // One deadline for both: the exit, and what the plugin wrote just before it, which may still be in the
+          // pipe (its end is read right after the exit). Calls in flight fail only once this settles.
+          await within(exit === undefined ? Promise.all([exited, stderrDone]).then(() => undefined) : stderrDone, waitMs);
           return describe();
         },
         async stop(graceMs) {
