@@ -41,7 +41,10 @@ export function runPlugin(create: () => Plugin, options: RunOptions = {}, argv =
   delete process.env[SESSION_HOST_ENV];
   const sessions = Number.isSafeInteger(offered) && offered > 1 ? Math.min(offered, sessionsPerProcess) : 1;
   // Bad input must never kill the plugin; a bug outside a call is logged, and the session goes on.
-  process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.message, stack: err.stack }));
+  process.on('uncaughtException', (err) => {
+    log.error('uncaught exception', { error: err.message });
+    log.debug('uncaught exception: stack', { stack: err.stack });
+  });
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));
   const stream = socketFromFd(Number(argv[0]));
   const served = sessions > 1

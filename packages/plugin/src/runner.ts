@@ -224,8 +224,10 @@ export class PluginSession {
   #asLsmError(descriptor: AnyMethod, err: unknown): LsmError {
     if (err instanceof LsmError) return err;
     const e = err instanceof Error ? err : new Error(String(err));
-    this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message, stack: e.stack });
-    return new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`, e.stack ?? null);
+    // The stack is for whoever debugs the plugin (OPENLSM_LOG_LEVEL=debug), not for the user of a command.
+    this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message });
+    this.#log.debug('unhandled exception in plug-in: stack', { method: descriptor.method, stack: e.stack });
+    return new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`);
   }
 
   #checkFlags(descriptor: AnyMethod, flags: number): void {

@@ -115,3 +115,32 @@ test('a state file inside a plug-in socket directory is refused, through symboli
   refuseSocketDirectory(path.join(dir, 'missing', 'state.sqlite3'), {});
   assert.equal(existsSync(path.join(openlsmd, 'targetd')), false);
 });
+
+test('a state file of the previous layout is upgraded in place, its RAID volumes marked', (t) => {
+  const file = path.join(tempDir(t), 's.sqlite3');
+  const store = SimStore.open(file, { timeoutMs: 1000 });
+  // Back to layout 1: no hw_raid column; one volume on a pool volume_raid_create made, one on a seeded pool.
+  store.write(() => {
+    store.run('ALTER TABLE volumes DROP COLUMN hw_raid');
+    store.run(`INSERT INTO pools (name, element_type, unsupported_actions, total_space, free_space, status, status_info,
+      raid_type, member_type, parent_pool_id, strip_size) VALUES ('Pool for volume r1', 4, 3, 1024, 0, 2, '', 1, 2, NULL, 131072)`);
+    const insert = `INSERT INTO volumes (name, vpd83, block_size, num_of_blocks, admin_state, pool_id, provisioning,
+      write_cache_policy, read_cache_policy, physical_disk_cache) VALUES (?, '', 512, 2, 1, ?, 2, 1, 2, 3)`;
+    store.run(insert, 'r1', 5);
+    store.run(insert, 'plain', 4);
+    store.run("UPDATE meta SET value = 'openlsm-sim-1' WHERE key = 'format'");
+  });
+  store.close();
+  const upgraded = SimStore.open(file, { timeoutMs: 1000 });
+  assert.equal(upgraded.value("SELECT value FROM meta WHERE key = 'format'"), STATE_FORMAT);
+  assert.deepEqual(upgraded.all('SELECT name, hw_raid FROM volumes ORDER BY id'), [{ name: 'r1', hw_raid: 1n }, { name: 'plain', hw_raid: 0n }]);
+  assert.deepEqual(upgraded.integrityProblems(), []);
+  upgraded.close();
+});
+
+test('a path SQLite cannot use as a database is INVALID_ARGUMENT with a sentence, not a bare SQLite error', () => {
+  // /proc/self/mem is a regular file to lstat, but reading it as a database is an I/O error.
+  assert.throws(() => SimStore.open('/proc/self/mem', { timeoutMs: 1000 }), (err) =>
+    isCode(ErrorNumber.INVALID_ARGUMENT, /^\/proc\/self\/mem cannot be used as the simulator state file \(.+SQLITE_[A-Z_]+\); name another with \?statefile=<path>$/)(err)
+    && (err as LsmError).data === null);
+});
