@@ -13,7 +13,9 @@ import { Daemon } from './daemon.js';
 const USAGE = `usage: openlsmd [--config FILE] [--socket-dir DIR] [--plugin-dir DIR]...
 
 Serves every <name>_lsmplugin found in the plugin directories on <socket dir>/<name>,
-one plugin process per client connection, to openlsm and libstoragemgmt clients.
+a plugin process per client session (or a share of one, for plugins that declare it),
+to openlsm and libstoragemgmt clients. The socket directory must belong to openlsmd's
+user and be writable by nobody else.
 
   --config FILE      configuration file (default /etc/openlsm/openlsmd.yaml)
   --socket-dir DIR   socket directory (default: $LSM_UDS_PATH, /run/openlsm/ipc as root,
