@@ -220,8 +220,9 @@ describe('openlsm-targetd methods (HTTPS, sim backend)', () => {
     await rpc.call('fs_create', { pool_name: FS_POOL, name: 'share', size_bytes: GiB });
     const path = `${FS_POOL}/share`;
     assert.deepEqual(await rpc.call('nfs_export_add', { host: '192.0.2.1', path, options: ['rw', 'no_root_squash', 'sync'] }), { host: '192.0.2.1', path });
-    assert.deepEqual(await rpc.call('nfs_export_list'), [{ host: '192.0.2.1', path, options: ['rw', 'no_root_squash', 'sec=standard', 'sync'] }]);
+    assert.deepEqual(await rpc.call('nfs_export_list'), [{ host: '192.0.2.1', path, options: ['rw', 'no_root_squash', 'sync'] }]);
     assert.deepEqual(await rpc.call('nfs_export_add', { host: '192.0.2.0/24', path, options: 'sync' }), { host: '192.0.2.0/24', path });
+    await assert.rejects(rpc.call('nfs_export_add', { host: 'h4', path, options: ['sec=standard'] }), rpcError(-32602, /with sec \(none\)/));
     const list = await rpc.call<{ host: string; options: string[] }[]>('nfs_export_list');
     assert.deepEqual(list.map((e) => [e.host, e.options[0]]).sort(), [['192.0.2.0/24', 'ro'], ['192.0.2.1', 'rw']]);
     await assert.rejects(rpc.call('nfs_export_add', { host: 'h3', path, options: ['anonuid=5'] }), rpcError(-32602, /share it/));

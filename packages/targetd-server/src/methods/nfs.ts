@@ -95,7 +95,9 @@ function optionsOf(exp: NfsExport, host: string): string[] {
   const out = [exp.rw.includes(host) ? 'rw' : 'ro', exp.root.includes(host) ? 'no_root_squash' : 'root_squash'];
   if (exp.anonuid !== AnonUidGid.NA) out.push(`anonuid=${exp.anonuid}`);
   if (exp.anongid !== AnonUidGid.NA) out.push(`anongid=${exp.anongid}`);
-  out.push(`sec=${exp.auth}`, ...exp.options.split(',').filter((o) => o !== ''));
+  // An export made without an auth type has none (lsm's simulator stores an empty string).
+  if (exp.auth !== '') out.push(`sec=${exp.auth}`);
+  out.push(...exp.options.split(',').filter((o) => o !== ''));
   return out;
 }
 
@@ -115,7 +117,7 @@ interface ExportPlan {
 function planFrom(exp: NfsExport): ExportPlan {
   return {
     fsId: exp.fs_id, path: exp.export_path, rw: [...exp.rw], ro: [...exp.ro], root: [...exp.root],
-    anonUid: exp.anonuid, anonGid: exp.anongid, auth: exp.auth, options: exp.options,
+    anonUid: exp.anonuid, anonGid: exp.anongid, auth: exp.auth === '' ? null : exp.auth, options: exp.options,
   };
 }
 
@@ -127,8 +129,9 @@ function withoutHost(plan: ExportPlan, host: string): ExportPlan {
 /** Merges `wanted` for `host` into `plan`; a setting that the path's other hosts have differently is refused. */
 function withHost(plan: ExportPlan, host: string, wanted: HostOptions, shared: boolean): ExportPlan {
   const extra = wanted.extra.join(',');
+  const shown = (v: unknown) => (v === null || v === '' ? '(none)' : String(v));
   const clash = (what: string, mine: unknown, theirs: unknown) => invalid(
-    `${plan.path} is exported to other hosts with ${what} ${String(theirs) || '(none)'}; all hosts of one path share it, and ${String(mine) || '(none)'} was asked`);
+    `${plan.path} is exported to other hosts with ${what} ${shown(theirs)}; all hosts of one path share it, and ${shown(mine)} was asked`);
   const next = withoutHost(plan, host);
   if (shared) {
     if (wanted.anonUid !== AnonUidGid.NA && wanted.anonUid !== plan.anonUid) throw clash('anonuid', wanted.anonUid, plan.anonUid);
