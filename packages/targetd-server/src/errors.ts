@@ -84,6 +84,11 @@ export function fromLsmError(err: LsmError, subject: Subject): TargetdError {
     }
   })();
   if (code !== undefined) return new TargetdError(code, err.message);
+  if (err.code === ErrorNumber.NOT_ENOUGH_SPACE) {
+    // targetd passes LVM's "insufficient free space" on under -1; clients (openlsm's targetd plugin) read the
+    // condition from such words, so they are spelled out.
+    return new TargetdError(TargetdCode.GENERIC, `NOT_ENOUGH_SPACE: not enough space in the pool (${err.message})`);
+  }
   if (err.code === ErrorNumber.TIMEOUT) {
     return new TargetdError(TargetdCode.GENERIC, `TIMEOUT: ${err.message} (a change may still complete on the backend; list before retrying)`);
   }
