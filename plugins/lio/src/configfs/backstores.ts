@@ -135,7 +135,8 @@ export interface RamdiskSpec {
   nullio?: boolean;
 }
 
-function makeObject(tree: ConfigfsTree, plugin: BackstorePlugin, name: string, hbas: string[]): StorageObjectRef {
+/** The HBA and object directories of a new storage object, not yet configured. */
+export function makeStorageObject(tree: ConfigfsTree, plugin: BackstorePlugin, name: string, hbas: string[]): StorageObjectRef {
   const { hba, index } = makeHba(tree, plugin, hbas);
   const path = `core/${hba}/${name}`;
   tree.mkdir(path);
@@ -150,7 +151,10 @@ function finish(tree: ConfigfsTree, so: StorageObjectRef, wwn: string): StorageO
 
 /** rtslib's FileIOStorageObject._configure, for a file (`fd_dev_size` given) or a block device (size 0n). */
 export function createFileio(tree: ConfigfsTree, spec: FileioSpec, hbas: string[]): StorageObjectRef {
-  const so = makeObject(tree, 'fileio', spec.name, hbas);
+  return configureFileio(tree, makeStorageObject(tree, 'fileio', spec.name, hbas), spec);
+}
+
+export function configureFileio(tree: ConfigfsTree, so: StorageObjectRef, spec: FileioSpec): StorageObjectRef {
   tree.write(`${so.path}/control`, spec.sizeBytes > 0n ? `fd_dev_name=${spec.file},fd_dev_size=${spec.sizeBytes}` : `fd_dev_name=${spec.file}`);
   if (spec.writeBack) {
     tree.write(`${so.path}/attrib/emulate_write_cache`, '1');
@@ -163,7 +167,10 @@ export function createFileio(tree: ConfigfsTree, spec: FileioSpec, hbas: string[
 
 /** rtslib's BlockStorageObject._configure. */
 export function createBlock(tree: ConfigfsTree, spec: BlockSpec, hbas: string[]): StorageObjectRef {
-  const so = makeObject(tree, 'block', spec.name, hbas);
+  return configureBlock(tree, makeStorageObject(tree, 'block', spec.name, hbas), spec);
+}
+
+export function configureBlock(tree: ConfigfsTree, so: StorageObjectRef, spec: BlockSpec): StorageObjectRef {
   tree.write(`${so.path}/udev_path`, spec.device);
   tree.write(`${so.path}/control`, `udev_path=${spec.device}`);
   tree.write(`${so.path}/control`, `readonly=${spec.readonly ? 1 : 0}`);
@@ -171,8 +178,7 @@ export function createBlock(tree: ConfigfsTree, spec: BlockSpec, hbas: string[])
 }
 
 /** rtslib's RDMCPStorageObject._configure (only restores make these). */
-export function createRamdisk(tree: ConfigfsTree, spec: RamdiskSpec, hbas: string[]): StorageObjectRef {
-  const so = makeObject(tree, 'ramdisk', spec.name, hbas);
+export function configureRamdisk(tree: ConfigfsTree, so: StorageObjectRef, spec: RamdiskSpec): StorageObjectRef {
   // Python's round(): halves go to the even neighbour.
   const q = spec.sizeBytes / 4096n;
   const r2 = (spec.sizeBytes % 4096n) * 2n;
@@ -182,7 +188,10 @@ export function createRamdisk(tree: ConfigfsTree, spec: RamdiskSpec, hbas: strin
   return finish(tree, so, spec.wwn);
 }
 
-/** Removes the object and its HBA directory (when nothing else lives in it). */
+/**
+ * Removes the object and its HBA directory (when nothing else lives in it). The journal makes the directories
+ * again on undo; the caller records the object's configuration first (saveconfig/restore.ts applyStorageObject).
+ */
 export function removeStorageObject(tree: ConfigfsTree, so: StorageObjectRef): void {
   tree.rmdir(so.path);
   if (tree.dirs(`core/${so.hba}`).length === 0) tree.rmdir(`core/${so.hba}`);

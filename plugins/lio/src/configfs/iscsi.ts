@@ -193,7 +193,10 @@ export function createMappedLun(tree: ConfigfsTree, aclPath: string, index: numb
   return { index, path, alias, lun: lunPath };
 }
 
+/** Removes a mapped LUN; on undo the journal makes it and its link again, then puts write_protect back. */
 export function removeMappedLun(tree: ConfigfsTree, mapped: MappedLunRef): void {
+  const wp = tree.readOptional(`${mapped.path}/write_protect`);
+  if (wp !== undefined) tree.journal?.undo(`put ${mapped.path}/write_protect back`, () => tree.write(`${mapped.path}/write_protect`, wp));
   if (mapped.alias !== undefined) tree.unlink(`${mapped.path}/${mapped.alias}`);
   tree.rmdir(mapped.path);
 }

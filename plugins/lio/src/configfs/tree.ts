@@ -4,9 +4,11 @@
  * `<configfs>/target`. The calls are synchronous: each is a few microseconds on configfs, and a change runs
  * under the plugin's lock from start to end anyway.
  *
- * While a `Journal` is attached, every mkdir and symlink records its inverse, so that a change that fails
- * halfway can be undone (see journal.ts); removals and writes record theirs through the journal explicitly,
- * because only the caller knows what was there before.
+ * While a `Journal` is attached, every mkdir, rmdir, symlink and unlink records its inverse, so that a change
+ * that fails halfway can be undone (see journal.ts). A directory made again comes back with the kernel's
+ * defaults; a caller that removes an object with settings records how to write them back before removing it
+ * (the journal runs newest first, so that step runs after the directory is back). Writes record their inverse
+ * through the journal explicitly, because only the caller knows what was there before.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -116,6 +118,7 @@ export class ConfigfsTree {
     } catch (err) {
       throw configfsError('to remove', rel, err);
     }
+    this.#journal?.undo(`make ${rel} again`, () => this.mkdir(rel));
   }
 
   /** Makes `linkRel` point at `targetRel` (an absolute target path, as rtslib writes). */
@@ -129,11 +132,13 @@ export class ConfigfsTree {
   }
 
   unlink(rel: string): void {
+    const target = this.#journal ? this.resolve(rel) : undefined;
     try {
       fs.unlinkSync(this.abs(rel));
     } catch (err) {
       throw configfsError('to unlink', rel, err);
     }
+    if (target !== undefined) this.#journal?.undo(`link ${rel} again`, () => this.symlink(target, rel));
   }
 
   /** The entries of a directory: subdirectories, attributes and links, by kind. Missing directory: empty. */

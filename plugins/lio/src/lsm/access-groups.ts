@@ -15,7 +15,7 @@ import {
 } from '../configfs/iscsi.js';
 import { isTagName, normalizeIscsiName } from '../configfs/names.js';
 import { dumpAcl } from '../saveconfig/dump.js';
-import { recreateAcl } from '../saveconfig/restore.js';
+import { applyAclSettings } from '../saveconfig/restore.js';
 import type { Change, View } from '../session.js';
 import { SYSTEM_ID } from './ids.js';
 
@@ -78,17 +78,12 @@ function memberOf(groups: readonly Group[], node: string): Group | undefined {
   return groups.find((g) => g.acls.some((a) => a.node === node));
 }
 
-/** Records how to make a removed ACL again, with everything it held. */
-function undoableAclRemoval(change: Change, acl: AclRef): void {
-  const tpg = ourTpg(change);
-  const lunIndex = (p: string) => (p.startsWith(`${tpg}/lun/lun_`) ? Number(p.slice(tpg.length + 9)) : undefined);
-  const saved = dumpAcl(change.tree, acl, lunIndex);
+/** Removes an ACL and its mapped LUNs; undo makes them again (journal) and writes the ACL's settings back. */
+function removeAcl(change: Change, acl: AclRef): void {
   for (const m of listMappedLuns(change.tree, acl.path)) removeMappedLun(change.tree, m);
+  const saved = dumpAcl(change.tree, acl, () => undefined);
+  change.journal.undo(`put the settings of ACL ${acl.node} back`, () => applyAclSettings(change.tree, acl.path, saved));
   change.tree.rmdir(acl.path);
-  change.journal.undo(`recreate ACL ${acl.node}`, () => {
-    const skipped = recreateAcl(change.tree, tpg, saved);
-    if (skipped.length > 0) throw new LsmError(ErrorNumber.PLUGIN_BUG, skipped.join('; '));
-  });
   change.touched.acl(change.config.targetIqn, TPG_TAG, acl.node);
 }
 
@@ -120,7 +115,7 @@ export function deleteGroup(change: Change, ag: AccessGroup): void {
   if (group.acls.some((a) => listMappedLuns(change.tree, a.path).length > 0)) {
     throw new LsmError(ErrorNumber.IS_MASKED, `Access group ${group.name} has volumes masked to it: unmask them first`);
   }
-  for (const acl of group.acls) undoableAclRemoval(change, acl);
+  for (const acl of group.acls) removeAcl(change, acl);
   if (group.tag in change.state.groupNames) {
     delete change.state.groupNames[group.tag];
     change.stateChanged = true;
@@ -161,7 +156,7 @@ export function removeInitiator(change: Change, ag: AccessGroup, initId: string,
   const acl = group.acls.find((a) => a.node === node);
   if (!acl) throw new LsmError(ErrorNumber.NO_STATE_CHANGE, `Initiator ${describeForMessage(node)} is not in this access group`);
   if (group.acls.length === 1) throw new LsmError(ErrorNumber.LAST_INIT_IN_ACCESS_GROUP, 'Refusing to remove the last initiator from the access group');
-  undoableAclRemoval(change, acl);
+  removeAcl(change, acl);
   return describeGroup({ ...group, acls: group.acls.filter((a) => a !== acl) });
 }
 

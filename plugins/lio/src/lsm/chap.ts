@@ -6,7 +6,7 @@
  * initiators given credentials, so the others keep logging in as before.
  */
 import { describeForMessage, ErrorNumber, LsmError } from '@openlsm/core';
-import { type ChapValues, readChap, writeChap } from '../configfs/iscsi.js';
+import { CHAP_FILES, type ChapValues, readChap } from '../configfs/iscsi.js';
 import { normalizeIscsiName, validateChapValue } from '../configfs/names.js';
 import type { Change } from '../session.js';
 import { listGroups, TPG_TAG } from './access-groups.js';
@@ -30,9 +30,14 @@ export function setChap(change: Change, initId: string, inUser: string | null, i
   if (!acl) {
     throw new LsmError(ErrorNumber.NOT_FOUND_ACCESS_GROUP, `Initiator ${describeForMessage(node)} is in no access group: its CHAP settings live in its ACL, so add it to a group first`);
   }
+  // One file at a time, each with its inverse: a failure at the third leaves the first two put back.
   const before = readChap(change.tree, acl.path);
-  writeChap(change.tree, acl.path, values);
-  change.journal.undo(`put the CHAP settings of ${node} back`, () => writeChap(change.tree, acl.path, before));
+  for (const file of CHAP_FILES) {
+    if (before[file] === values[file]) continue;
+    const rel = `${acl.path}/auth/${file}`;
+    change.tree.write(rel, values[file] === '' ? 'NULL' : values[file]);
+    change.journal.undo(`put ${rel} back`, () => change.tree.write(rel, before[file] === '' ? 'NULL' : before[file]));
+  }
   const enforce = `${acl.path}/attrib/authentication`;
   const previous = change.tree.readOptional(enforce);
   if (previous !== undefined) {

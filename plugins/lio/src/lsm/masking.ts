@@ -54,12 +54,7 @@ export function unmaskVolume(change: Change, ag: AccessGroup, volume: Volume): v
   group.acls.forEach((acl, i) => {
     for (const m of mapped[i] ?? []) {
       if (m.lun === undefined || !luns.has(m.lun)) continue;
-      const wp = change.tree.readOptional(`${m.path}/write_protect`) === '1';
       removeMappedLun(change.tree, m);
-      const lunPath = m.lun;
-      change.journal.undo(`map ${lunPath} again into ${acl.path}`, () => {
-        createMappedLun(change.tree, acl.path, m.index, lunPath, { writeProtect: wp, ...(m.alias ? { alias: m.alias } : {}) });
-      });
       change.touched.acl(change.config.targetIqn, TPG_TAG, acl.node);
       removed++;
     }
@@ -72,9 +67,6 @@ export function unmaskVolume(change: Change, ag: AccessGroup, volume: Volume): v
     if (stillMapped.has(path)) continue;
     const lun = readLun(change.tree, tpg, Number(path.slice(path.lastIndexOf('_') + 1)));
     removeLun(change.tree, lun);
-    change.journal.undo(`export ${so.path} again as ${path}`, () => {
-      createLun(change.tree, tpg, so.path, { index: lun.index, ...(lun.alias ? { alias: lun.alias } : {}) });
-    });
     change.touched.lun(change.config.targetIqn, TPG_TAG, lun.index);
   }
 }

@@ -11,12 +11,12 @@ import {
 } from '@openlsm/core';
 import { EXTERNAL_POOL } from '../config.js';
 import {
-  createBlock, createFileio, infoValue, readBackingPath, readUnitSerial, removeStorageObject, scanStorageObjects,
-  setFileioSize, type StorageObjectRef,
+  createBlock, createFileio, infoValue, readBackingPath, readUnitSerial, removeStorageObject, setFileioSize,
+  type StorageObjectRef,
 } from '../configfs/backstores.js';
 import { validateFileioPath, validateVolumeName } from '../configfs/names.js';
 import { dumpStorageObject } from '../saveconfig/dump.js';
-import { recreateStorageObject } from '../saveconfig/restore.js';
+import { applyStorageObject } from '../saveconfig/restore.js';
 import type { Change, View } from '../session.js';
 import { SYSTEM_ID, vpd83FromSerial } from './ids.js';
 import { type BlockPool, type DirectoryPool, poolOfBacking, requirePool } from './pools.js';
@@ -169,13 +169,13 @@ export async function deleteVolume(change: Change, volume: Volume): Promise<void
   const record = change.state.volumes[serial];
   const backing = readBackingPath(change.tree, so);
   const owned = record?.image !== undefined && poolOfBacking(change.pools, so.plugin, backing) === record.pool;
-  // What it takes to make the object again, should a later step fail.
+  // Should a later step fail, the journal makes the directories again and this configures the object as it was.
   const saved = await dumpStorageObject(change.tree, so);
-  removeStorageObject(change.tree, so);
-  change.journal.undo(`recreate storage object ${so.path}`, () => {
-    const skipped = recreateStorageObject(change.tree, saved, scanStorageObjects(change.tree).hbas);
-    if (skipped.length > 0) throw new LsmError(ErrorNumber.PLUGIN_BUG, skipped.join('; '));
+  change.journal.undo(`configure ${so.path} again`, () => {
+    if (change.tree.readOptional(`${so.path}/enable`) !== '0') return; // never removed: nothing to put back
+    applyStorageObject(change.tree, so, saved);
   });
+  removeStorageObject(change.tree, so);
   change.scan().objects.splice(change.scan().objects.indexOf(so), 1);
   if (change.tree.isDir(`core/${so.hba}`) === false) change.scan().hbas.splice(change.scan().hbas.indexOf(so.hba), 1);
   delete change.state.volumes[serial];

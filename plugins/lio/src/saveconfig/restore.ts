@@ -8,7 +8,8 @@
  */
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import {
-  createBlock, createFileio, createRamdisk, type StorageObjectRef, removeStorageObject, scanStorageObjects, soKey,
+  type BackstorePlugin, configureBlock, configureFileio, configureRamdisk, makeStorageObject, type StorageObjectRef,
+  removeStorageObject, scanStorageObjects, soKey,
 } from '../configfs/backstores.js';
 import {
   CHAP_FILES, ensureIscsiFabric, listAcls, listLuns, listMappedLuns, listPortals, removeLun, removeMappedLun,
@@ -86,31 +87,24 @@ function setChap(tree: ConfigfsTree, dir: string, from: ChapDump, errors: string
   }
 }
 
-function restoreStorageObject(tree: ConfigfsTree, so: StorageObjectDump, hbas: string[], errors: string[]): void {
-  const journal = new Journal();
-  const before = tree.journal;
-  tree.attach(journal);
-  let made: StorageObjectRef | undefined;
-  try {
-    const wwn = typeof so.wwn === 'string' && so.wwn !== '' ? so.wwn : globalThis.crypto.randomUUID();
-    if (so.plugin === 'fileio') {
-      if (typeof so.dev !== 'string') throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'no dev');
-      made = createFileio(tree, { name: so.name, file: so.dev, sizeBytes: BigInt(so.size ?? 0), wwn, writeBack: so.write_back === true, aio: so.aio === true }, hbas);
-    } else if (so.plugin === 'block') {
-      if (typeof so.dev !== 'string') throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'no dev');
-      made = createBlock(tree, { name: so.name, device: so.dev, wwn, readonly: so.readonly === true }, hbas);
-    } else if (so.plugin === 'ramdisk') {
-      made = createRamdisk(tree, { name: so.name, sizeBytes: BigInt(so.size ?? 0), wwn, nullio: so.nullio === true }, hbas);
-    } else {
-      throw new LsmError(ErrorNumber.NO_SUPPORT, `openlsm does not restore ${String(so.plugin)} storage objects`);
-    }
-  } catch (err) {
-    journal.rollbackSync();
-    tree.attach(before);
-    errors.push(`Could not create StorageObject ${so.name}: ${why(err)}, skipped`);
-    return;
+/** The type-specific writes of a storage object from its dump (its directory exists and is not configured). */
+function configureFromDump(tree: ConfigfsTree, made: StorageObjectRef, so: StorageObjectDump): void {
+  const wwn = typeof so.wwn === 'string' && so.wwn !== '' ? so.wwn : globalThis.crypto.randomUUID();
+  if (so.plugin === 'fileio') {
+    if (typeof so.dev !== 'string') throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'no dev');
+    configureFileio(tree, made, { name: so.name, file: so.dev, sizeBytes: BigInt(so.size ?? 0), wwn, writeBack: so.write_back === true, aio: so.aio === true });
+  } else if (so.plugin === 'block') {
+    if (typeof so.dev !== 'string') throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'no dev');
+    configureBlock(tree, made, { name: so.name, device: so.dev, wwn, readonly: so.readonly === true });
+  } else if (so.plugin === 'ramdisk') {
+    configureRamdisk(tree, made, { name: so.name, sizeBytes: BigInt(so.size ?? 0), wwn, nullio: so.nullio === true });
+  } else {
+    throw new LsmError(ErrorNumber.NO_SUPPORT, `openlsm does not restore ${String(so.plugin)} storage objects`);
   }
-  tree.attach(before);
+}
+
+/** Attributes and non-default ALUA groups of a configured storage object (rtslib's set_attributes, ALUA setup). */
+function settingsFromDump(tree: ConfigfsTree, made: StorageObjectRef, so: StorageObjectDump, errors: string[]): void {
   const label = `Storage Object ${so.plugin}/${so.name}: `;
   setAttributes(tree, made.path, so.attributes, errors, label);
   for (const group of Array.isArray(so.alua_tpgs) ? so.alua_tpgs : []) {
@@ -125,6 +119,40 @@ function restoreStorageObject(tree: ConfigfsTree, so: StorageObjectDump, hbas: s
       attempt(errors, () => `Could not set attribute '${param}' for alua tpg '${String(group.name)}'`, () => tree.write(`${dir}/${param}`, String(value)));
     }
   }
+}
+
+/**
+ * Configures the (re-made, empty) directory of a removed storage object from its dump: undoing a deletion.
+ * Throws when anything could not be put back.
+ */
+export function applyStorageObject(tree: ConfigfsTree, made: StorageObjectRef, so: StorageObjectDump): void {
+  configureFromDump(tree, made, so);
+  const errors: string[] = [];
+  settingsFromDump(tree, made, so, errors);
+  if (errors.length > 0) throw new LsmError(ErrorNumber.PLUGIN_BUG, errors.join('; '));
+}
+
+function restoreStorageObject(tree: ConfigfsTree, so: StorageObjectDump, hbas: string[], errors: string[]): void {
+  const journal = new Journal();
+  const before = tree.journal;
+  tree.attach(journal);
+  let made: StorageObjectRef;
+  if (so.plugin !== 'fileio' && so.plugin !== 'block' && so.plugin !== 'ramdisk') {
+    errors.push(`Could not create StorageObject ${so.name}: openlsm does not restore ${String(so.plugin)} storage objects, skipped`);
+    return;
+  }
+  try {
+    made = makeStorageObject(tree, so.plugin as BackstorePlugin, so.name, hbas);
+    configureFromDump(tree, made, so);
+  } catch (err) {
+    tree.attach(undefined);
+    journal.rollbackSync();
+    tree.attach(before);
+    errors.push(`Could not create StorageObject ${so.name}: ${why(err)}, skipped`);
+    return;
+  }
+  tree.attach(before);
+  settingsFromDump(tree, made, so, errors);
 }
 
 function restoreAcl(tree: ConfigfsTree, tpg: string, acl: NodeAclDump, errors: string[]): void {
@@ -205,18 +233,13 @@ function restoreTarget(tree: ConfigfsTree, target: TargetDump, objects: Readonly
   for (const tpg of Array.isArray(target.tpgs) ? target.tpgs : []) restoreTpg(tree, iqn, tpg, objects, errors);
 }
 
-/** Makes one storage object again from its dump (undoing a deletion); returns what was skipped. */
-export function recreateStorageObject(tree: ConfigfsTree, dump: StorageObjectDump, hbas: string[]): string[] {
+/** Writes an ACL's settings back after its directory was made again (undoing its removal). */
+export function applyAclSettings(tree: ConfigfsTree, path: string, acl: NodeAclDump): void {
   const errors: string[] = [];
-  restoreStorageObject(tree, dump, hbas, errors);
-  return errors;
-}
-
-/** Makes one node ACL again, with its mapped LUNs, tag and CHAP, from its dump (undoing a deletion). */
-export function recreateAcl(tree: ConfigfsTree, tpg: string, dump: NodeAclDump): string[] {
-  const errors: string[] = [];
-  restoreAcl(tree, tpg, dump, errors);
-  return errors;
+  setAttributes(tree, path, acl.attributes, errors, '');
+  if (acl.tag) tree.write(`${path}/tag`, acl.tag);
+  setChap(tree, path, acl, errors, `nodeacl ${acl.node_wwn}`);
+  if (errors.length > 0) throw new LsmError(ErrorNumber.PLUGIN_BUG, errors.join('; '));
 }
 
 /**
