@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { describe, test } from 'node:test';
 import { LsmError } from '@openlsm/core';
 import { emulationUnavailable } from '../fixtures/configfs/index.js';
-import { INITIATOR_1, INITIATOR_2, newLio, type Lio } from './harness.js';
+import { INITIATOR_1, INITIATOR_2, newLio, type Lio, unsetAsEmpty } from './harness.js';
 import { connectLio, type LioClient } from './in-process.js';
 
 interface Picture {
@@ -17,16 +17,10 @@ interface Picture {
   images: string[];
 }
 
-/**
- * The tree, with one equivalence: a CHAP file reads '' until written and "NULL" once cleared, and the kernel
- * offers no way back to '' (an empty write never reaches store()). Both mean "not set" to the kernel (its
- * NAF_* flags) and to rtslib, so undoing a CHAP change may leave "NULL" where '' was.
- */
+/** Undoing a CHAP change may leave "NULL" where '' was: the kernel has no way back to '' (see unsetAsEmpty). */
 function picture(lio: Lio): Picture {
   const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
-  const tree = lio.snapshot();
-  for (const [key, value] of Object.entries(tree)) if (/\/auth\/[a-z_]+$/.test(key) && value === 'f:NULL\n') tree[key] = 'f:\n';
-  return { tree, saveconfig: read(lio.saveconfigPath), state: read(lio.statePath), images: fs.readdirSync(lio.images).sort() };
+  return { tree: unsetAsEmpty(lio.snapshot()), saveconfig: read(lio.saveconfigPath), state: read(lio.statePath), images: fs.readdirSync(lio.images).sort() };
 }
 
 /**

@@ -72,6 +72,14 @@ export function snapshotTree(root: string): Record<string, string> {
   return out;
 }
 
+/**
+ * A CHAP file reads '' until written and "NULL" once cleared, and nothing brings back ''; both mean "not set"
+ * to the kernel (its NAF_* flags) and to rtslib. This maps "NULL" to '' in every auth file of a snapshot.
+ */
+export function unsetAsEmpty(snapshot: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(snapshot).map(([k, v]) => [k, /(^|\/)(discovery_)?auth\/[a-z_]+$/.test(k) && v === 'f:NULL\n' ? 'f:\n' : v]));
+}
+
 export async function newLio(t: TestContext, options: LioOptions = {}): Promise<Lio> {
   const cfs = options.configfs ?? await mountEmulatedConfigfs(options.emulator);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlsm-lio-e2e-'));
