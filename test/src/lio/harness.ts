@@ -14,7 +14,7 @@ import { lsmcli, type CliResult, type RunOptions } from '../cli/harness.js';
 import { mountEmulatedConfigfs, NAMESPACE_RUNNER, EMULATOR, PYTHON, type EmulatedConfigfs, type EmulatedConfigfsOptions } from '../fixtures/configfs/index.js';
 
 export const OPENLSM_LIO = fileURLToPath(new URL('../../../plugins/lio/bin/openlsm-lio.js', import.meta.url));
-export const SNAPSHOT_PY = fileURLToPath(new URL('../../../src/fixtures/configfs/emulator/snapshot.py', import.meta.url));
+export const SNAPSHOT_PY = fileURLToPath(new URL('../../src/fixtures/configfs/emulator/snapshot.py', import.meta.url));
 export const INITIATOR_1 = 'iqn.1994-05.com.example:host1';
 export const INITIATOR_2 = 'iqn.1994-05.com.example:host2';
 export const TARGET_IQN = 'iqn.2003-01.org.example.test:array';
