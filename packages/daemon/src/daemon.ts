@@ -10,6 +10,7 @@ import { ErrorNumber, LsmError } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
 import { lookupGroup, lookupUser } from './accounts.js';
 import type { DaemonConfig, PluginSettings } from './config.js';
+import { declaresRoot } from './declaration.js';
 import { discoverPlugins } from './discovery.js';
 import { closeListener, listenPluginSocket, removeStaleSockets } from './listener.js';
 import { InstanceLock } from './lock.js';
@@ -142,7 +143,9 @@ export class Daemon {
 
   async #add(name: string, executable: string): Promise<void> {
     const config = this.#config;
-    const settings = config.plugins[name] ?? NO_SETTINGS;
+    const configured = config.plugins[name] ?? NO_SETTINGS;
+    // A plugin may declare in its package that it needs root (lio does); allow_plugin_root still decides.
+    const settings = !configured.requireRoot && declaresRoot(executable) ? { ...configured, requireRoot: true } : configured;
     const identity = pluginIdentity(config, settings, process.getuid?.());
     const rootByChoice = identity.runsAsRoot && config.allowPluginRoot && settings.requireRoot;
     if (identity.runsAsRoot && !rootByChoice && !this.#warnedUser) {
@@ -182,7 +185,7 @@ export class Daemon {
   #signature(name: string, executable: string): string {
     const c = this.#config;
     return JSON.stringify([
-      executable, c.plugins[name] ?? NO_SETTINGS, c.socketMode, c.socketGroup, c.user, c.group, c.allowPluginRoot,
+      executable, declaresRoot(executable), c.plugins[name] ?? NO_SETTINGS, c.socketMode, c.socketGroup, c.user, c.group, c.allowPluginRoot,
       c.warmProcesses, c.maxSessions,
     ]);
   }
