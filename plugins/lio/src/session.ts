@@ -60,10 +60,6 @@ export class View {
     this.#scan ??= scanStorageObjects(this.tree);
     return this.#scan;
   }
-
-  forgetScan(): void {
-    this.#scan = undefined;
-  }
 }
 
 /** A call that changes the tree. */
@@ -236,4 +232,3 @@ function lockOptions(options: CallOptions): { timeoutMs?: number; signal?: Abort
   return out;
 }
 
-export { Touched };

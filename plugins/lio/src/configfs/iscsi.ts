@@ -217,8 +217,3 @@ export function readChap(tree: ConfigfsTree, dir: string): ChapValues {
   };
   return { userid: get('userid'), password: get('password'), userid_mutual: get('userid_mutual'), password_mutual: get('password_mutual') };
 }
-
-/** Writes CHAP settings, '' as the kernel's "NULL" (rtslib's convention). */
-export function writeChap(tree: ConfigfsTree, dir: string, values: ChapValues): void {
-  for (const f of CHAP_FILES) tree.write(`${dir}/auth/${f}`, values[f] === '' ? 'NULL' : values[f]);
-}
