@@ -12,7 +12,7 @@ import { ExclusiveLock, StateFile, writeFileAtomic } from '@openlsm/backing-stor
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
 import { type LioConfig } from './config.js';
-import { scanStorageObjects, type StorageObjectRef } from './configfs/backstores.js';
+import { hbaDirs, scanStorageObjects, type StorageObjectRef } from './configfs/backstores.js';
 import { Journal } from './configfs/journal.js';
 import { ConfigfsTree } from './configfs/tree.js';
 import { checkKernel, requireRoot } from './kernel.js';
@@ -57,8 +57,17 @@ export class View {
 
   /** The storage objects and HBA directories, listed once per call and kept current by the call's own changes. */
   scan(): { objects: StorageObjectRef[]; hbas: string[] } {
-    this.#scan ??= scanStorageObjects(this.tree);
+    this.#scan ??= scanStorageObjects(this.tree, this.state.hbas);
     return this.#scan;
+  }
+
+  /** The HBA -> objects listing to remember (the state file's cache). */
+  hbaListing(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const { objects, hbas } = this.scan();
+    for (const hba of hbas) out[hba] = [];
+    for (const so of objects) (out[so.hba] ??= []).push(so.name);
+    return out;
   }
 }
 
@@ -116,9 +125,9 @@ export class LioSession {
     return session;
   }
 
-  /** The tree holds no storage object and no target: a boot without restore, or a fresh machine. */
+  /** The tree holds no HBA and no target: a boot without restore, or a fresh machine. One readdir each. */
   isTreeEmpty(): boolean {
-    return scanStorageObjects(this.tree).objects.length === 0 && this.tree.dirs('iscsi').every((d) => d === 'discovery_auth');
+    return hbaDirs(this.tree).length === 0 && this.tree.dirs('iscsi').every((d) => d === 'discovery_auth');
   }
 
   async restoreIfEmpty(options: CallOptions = {}): Promise<string[] | undefined> {
@@ -198,6 +207,11 @@ export class LioSession {
         result = await work(change);
         const saved = await buildSaveConfig(this.tree, change.scan().objects, previous, change.touched);
         this.tree.attach(undefined);
+        const listing = change.hbaListing();
+        if (JSON.stringify(listing) !== JSON.stringify(before.hbas)) {
+          change.state.hbas = listing;
+          change.stateChanged = true;
+        }
         if (change.stateChanged) {
           await this.#state.write(change.state);
           change.journal.undo('put the state file back', () => this.#state.write(before));

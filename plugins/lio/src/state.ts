@@ -25,6 +25,12 @@ export interface LioState {
   volumes: Record<string, VolumeRecord>;
   /** lsm access-group name by ACL tag, only where the two differ. */
   groupNames: Record<string, string>;
+  /**
+   * The storage objects in each HBA directory as last seen: listing 1,000 HBAs costs 1,000 readdirs per call,
+   * and HBAs do not change contents (rtslib, targetcli and we make one per object and remove it with it), so
+   * only directories not listed here are read. Rewritten by every change.
+   */
+  hbas: Record<string, string[]>;
 }
 
 function text(v: unknown, what: string): string {
@@ -50,13 +56,18 @@ export function parseState(json: unknown): LioState {
   }
   const groupNames: Record<string, string> = {};
   for (const [tag, name] of Object.entries(record(doc.groupNames ?? {}, 'groupNames'))) groupNames[tag] = text(name, `groupNames.${tag}`);
-  return { volumes, groupNames };
+  const hbas: Record<string, string[]> = {};
+  for (const [hba, names] of Object.entries(record(doc.hbas ?? {}, 'hbas'))) {
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new Error(`hbas.${hba} must be a list of names`);
+    hbas[hba] = names as string[];
+  }
+  return { volumes, groupNames, hbas };
 }
 
 export function openStateFile(file: string): StateFile<LioState> {
   return new StateFile(file, {
     parse: parseState,
-    empty: () => ({ volumes: {}, groupNames: {} }),
+    empty: () => ({ volumes: {}, groupNames: {}, hbas: {} }),
     serialize: (state) => ({ format: STATE_FORMAT, ...state }),
   });
 }

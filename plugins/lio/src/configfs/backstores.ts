@@ -46,15 +46,21 @@ export function parseHbaName(dir: string): { plugin: BackstorePlugin; index: num
   return { plugin, index: Number(digits) };
 }
 
-/** Every storage object in the tree, and the HBA directories (with or without objects). */
-export function scanStorageObjects(tree: ConfigfsTree): { objects: StorageObjectRef[]; hbas: string[] } {
+/** The HBA directories under core/ (one readdir). */
+export function hbaDirs(tree: ConfigfsTree): string[] {
+  return tree.dirs('core').filter((d) => parseHbaName(d) !== undefined);
+}
+
+/**
+ * Every storage object in the tree, and the HBA directories (with or without objects). `known` gives the
+ * objects of HBA directories already listed (a cache); the others are read.
+ */
+export function scanStorageObjects(tree: ConfigfsTree, known: Readonly<Record<string, readonly string[]>> = {}): { objects: StorageObjectRef[]; hbas: string[] } {
   const objects: StorageObjectRef[] = [];
-  const hbas: string[] = [];
-  for (const hba of tree.dirs('core')) {
-    const parsed = parseHbaName(hba);
-    if (parsed === undefined) continue;
-    hbas.push(hba);
-    for (const name of tree.dirs(`core/${hba}`)) {
+  const hbas = hbaDirs(tree);
+  for (const hba of hbas) {
+    const parsed = parseHbaName(hba) as { plugin: BackstorePlugin; index: number };
+    for (const name of known[hba] ?? tree.dirs(`core/${hba}`)) {
       objects.push({ plugin: parsed.plugin, name, hba, hbaIndex: parsed.index, path: `core/${hba}/${name}` });
     }
   }

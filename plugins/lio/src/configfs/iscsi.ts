@@ -156,15 +156,19 @@ export function listAcls(tree: ConfigfsTree, tpg: string): AclRef[] {
   });
 }
 
+/** Mapped LUN `index` of an ACL with the TPG LUN its link resolves to. */
+export function readMappedLun(tree: ConfigfsTree, aclPath: string, index: number): MappedLunRef {
+  const path = `${aclPath}/lun_${index}`;
+  const { alias, to } = linkIn(tree, path);
+  return { index, path, alias, lun: to };
+}
+
 /** The mapped LUNs of an ACL with the TPG LUN each resolves to. */
 export function listMappedLuns(tree: ConfigfsTree, aclPath: string): MappedLunRef[] {
   const out: MappedLunRef[] = [];
   for (const dir of tree.dirs(aclPath)) {
     const index = indexOf(dir);
-    if (index === undefined) continue;
-    const path = `${aclPath}/${dir}`;
-    const { alias, to } = linkIn(tree, path);
-    out.push({ index, path, alias, lun: to });
+    if (index !== undefined) out.push(readMappedLun(tree, aclPath, index));
   }
   return out.sort((a, b) => a.index - b.index);
 }
@@ -202,7 +206,7 @@ export function removeMappedLun(tree: ConfigfsTree, mapped: MappedLunRef): void 
 }
 
 /** The lowest mapped-LUN number free in every one of `acls`. */
-export function freeMappedLun(mappedPerAcl: readonly (readonly MappedLunRef[])[]): number {
+export function freeMappedLun(mappedPerAcl: readonly (readonly { index: number }[])[]): number {
   return lowestFree(mappedPerAcl.flatMap((list) => list.map((m) => m.index)), MAPPED_LUN_MAX, 'mapped LUN');
 }
 

@@ -22,14 +22,22 @@ function lunsOf(view: View, so: StorageObjectRef): LunRef[] {
   return listLuns(view.tree, ourTpg(view)).filter((l) => l.storageObject === so.path);
 }
 
+/** The mapped-LUN numbers an ACL uses: directory names only, no link to resolve. */
+function mappedNumbers(view: View, aclPath: string): number[] {
+  return view.tree.dirs(aclPath).map((d) => /^lun_(\d{1,10})$/.exec(d)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+}
+
 export function maskVolume(change: Change, ag: AccessGroup, volume: Volume): void {
   const group = findGroup(change, ag);
   const { so } = findVolume(change, volume);
   const tpg = ourTpg(change);
   const existing = lunsOf(change, so);
-  const mapped = mappedLunsOf(change, group);
+  // Only an object that is exported already can be masked already: the common case reads no mapped LUN link.
+  const mapped: (readonly { index: number; lun: string | undefined }[])[] = existing.length > 0
+    ? mappedLunsOf(change, group)
+    : group.acls.map((a) => mappedNumbers(change, a.path).map((index) => ({ index, lun: undefined })));
   const exported = new Set(existing.map((l) => l.path));
-  if (mapped.every((list) => list.some((m) => m.lun !== undefined && exported.has(m.lun)))) {
+  if (existing.length > 0 && mapped.every((list) => list.some((m) => m.lun !== undefined && exported.has(m.lun)))) {
     throw new LsmError(ErrorNumber.NO_STATE_CHANGE, 'Volume is already masked to this access group');
   }
   let lun = existing[0];
@@ -41,7 +49,7 @@ export function maskVolume(change: Change, ag: AccessGroup, volume: Volume): voi
   group.acls.forEach((acl, i) => {
     if ((mapped[i] ?? []).some((m) => m.lun === (lun as LunRef).path)) return;
     createMappedLun(change.tree, acl.path, index, (lun as LunRef).path);
-    change.touched.acl(change.config.targetIqn, TPG_TAG, acl.node);
+    change.touched.mappedLun(change.config.targetIqn, TPG_TAG, acl.node, index);
   });
 }
 
@@ -55,7 +63,7 @@ export function unmaskVolume(change: Change, ag: AccessGroup, volume: Volume): v
     for (const m of mapped[i] ?? []) {
       if (m.lun === undefined || !luns.has(m.lun)) continue;
       removeMappedLun(change.tree, m);
-      change.touched.acl(change.config.targetIqn, TPG_TAG, acl.node);
+      change.touched.mappedLun(change.config.targetIqn, TPG_TAG, acl.node, m.index);
       removed++;
     }
   });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import {
   type BackstorePlugin, infoValue, parseHbaName, readBackingPath, readUnitSerial, soKey, type StorageObjectRef,
 } from '../configfs/backstores.js';
-import { type AclRef, CHAP_FILES, listMappedLuns, type LunRef, readChap } from '../configfs/iscsi.js';
+import { type AclRef, CHAP_FILES, listMappedLuns, type LunRef, type MappedLunRef, readChap, readMappedLun } from '../configfs/iscsi.js';
 import type { ConfigfsTree } from '../configfs/tree.js';
 import {
   type AttrMap, attrValue, type ChapDump, type FabricModuleDump, type LunDump, type MappedLunDump, type NodeAclDump,
@@ -179,16 +179,25 @@ export function dumpChap(tree: ConfigfsTree, dir: string, into: ChapDump): void 
   for (const f of CHAP_FILES) if (values[f] !== '') into[CHAP_KEYS[f]] = values[f];
 }
 
+function mappedLunEntry(tree: ConfigfsTree, m: MappedLunRef, lunIndex: (lunPath: string) => number | undefined): MappedLunDump | undefined {
+  const tpgLun = m.lun === undefined ? undefined : lunIndex(m.lun);
+  if (tpgLun === undefined || m.alias === undefined) return undefined;
+  return { alias: m.alias, index: m.index, tpg_lun: tpgLun, write_protect: bool(tree.readOptional(`${m.path}/write_protect`)) };
+}
+
+/** Mapped LUN `index` of an ACL; undefined when it has no valid link (rtslib cannot dump it either). */
+export function dumpMappedLun(tree: ConfigfsTree, aclPath: string, index: number, lunIndex: (lunPath: string) => number | undefined): MappedLunDump | undefined {
+  return mappedLunEntry(tree, readMappedLun(tree, aclPath, index), lunIndex);
+}
+
 /** A node ACL with its mapped LUNs; `lunIndex` gives the TPG LUN number of a LUN path. */
 export function dumpAcl(tree: ConfigfsTree, acl: AclRef, lunIndex: (lunPath: string) => number | undefined): NodeAclDump {
   const out: NodeAclDump = { node_wwn: acl.node, mapped_luns: [] };
   const attributes = dumpAttributes(tree, acl.path);
   if (attributes) out.attributes = attributes;
   for (const m of listMappedLuns(tree, acl.path)) {
-    const tpgLun = m.lun === undefined ? undefined : lunIndex(m.lun);
-    if (tpgLun === undefined || m.alias === undefined) continue;
-    const entry: MappedLunDump = { alias: m.alias, index: m.index, tpg_lun: tpgLun, write_protect: bool(tree.readOptional(`${m.path}/write_protect`)) };
-    out.mapped_luns.push(entry);
+    const entry = mappedLunEntry(tree, m, lunIndex);
+    if (entry) out.mapped_luns.push(entry);
   }
   if (acl.tag !== '') out.tag = acl.tag;
   dumpChap(tree, acl.path, out);

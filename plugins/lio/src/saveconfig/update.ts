@@ -8,13 +8,13 @@
  * targetcli saves on exit, and a full dump (`touched = 'all'`) is always available.
  */
 import { type StorageObjectRef, soKey } from '../configfs/backstores.js';
-import { type AclRef, listPortals, readLun } from '../configfs/iscsi.js';
+import { listPortals, readLun } from '../configfs/iscsi.js';
 import type { ConfigfsTree } from '../configfs/tree.js';
 import {
-  dumpAcl, dumpAttributes, dumpChap, dumpFabricModules, dumpLun, dumpParameters, dumpPortal, dumpStorageObject,
-  isConfigured,
+  dumpAcl, dumpAttributes, dumpChap, dumpFabricModules, dumpLun, dumpMappedLun, dumpParameters, dumpPortal,
+  dumpStorageObject, isConfigured,
 } from './dump.js';
-import type { LunDump, NodeAclDump, SaveConfig, StorageObjectDump, TargetDump, TpgDump } from './format.js';
+import type { LunDump, MappedLunDump, NodeAclDump, SaveConfig, StorageObjectDump, TargetDump, TpgDump } from './format.js';
 
 /** What a change touched, so that exactly that is read again. */
 export class Touched {
@@ -22,6 +22,7 @@ export class Touched {
   readonly tpgs = new Set<string>();
   readonly luns = new Set<string>();
   readonly acls = new Set<string>();
+  readonly mappedLuns = new Set<string>();
 
   storageObject(so: { plugin: string; name: string }): void {
     this.storageObjects.add(soKey(so));
@@ -35,8 +36,14 @@ export class Touched {
     this.luns.add(`${iqn}#${tag}#${index}`);
   }
 
+  /** The ACL itself: its attributes, tag or CHAP, or the ACL made or removed. */
   acl(iqn: string, tag: number, node: string): void {
     this.acls.add(`${iqn}#${tag}#${node}`);
+  }
+
+  /** One mapped LUN of an ACL, made or removed. */
+  mappedLun(iqn: string, tag: number, node: string, index: number): void {
+    this.mappedLuns.add(`${iqn}#${tag}#${node}#${index}`);
   }
 }
 
@@ -121,18 +128,25 @@ function dumpTpg(tree: ConfigfsTree, iqn: string, tag: number, prev: TpgDump | u
   for (const node of tree.dirs(`${path}/acls`)) {
     const aclPath = `${path}/acls/${node}`;
     const reuse: NodeAclDump | undefined = prevAcls.get(node);
-    if (reuse !== undefined && !t.acls.has(`${iqn}#${tag}#${node}`)) {
-      const mapped = tree.dirs(aclPath).map(lunNumber).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-      const saved = reuse.mapped_luns.map((m) => m.index).sort((a, b) => a - b);
-      if (mapped.length === saved.length && mapped.every((n, i) => n === saved[i])) {
-        out.node_acls.push(reuse);
-        continue;
+    const key = `${iqn}#${tag}#${node}`;
+    if (reuse === undefined || t.acls.has(key)) {
+      const dumped = dumpAcl(tree, { node, path: aclPath, tag: tree.readOptional(`${aclPath}/tag`) ?? '' }, lunIndex);
+      dumped.mapped_luns.sort((a, b) => a.index - b.index);
+      out.node_acls.push(dumped);
+      continue;
+    }
+    // The ACL as saved, with its mapped LUNs reconciled one by one: only new or touched ones are read.
+    const savedLuns = new Map(reuse.mapped_luns.map((m) => [m.index, m]));
+    const mapped: MappedLunDump[] = [];
+    for (const index of tree.dirs(aclPath).map(lunNumber).filter((n): n is number => n !== undefined)) {
+      const kept = savedLuns.get(index);
+      if (kept !== undefined && !t.mappedLuns.has(`${key}#${index}`)) mapped.push(kept);
+      else {
+        const fresh = dumpMappedLun(tree, aclPath, index, lunIndex);
+        if (fresh) mapped.push(fresh);
       }
     }
-    const acl: AclRef = { node, path: aclPath, tag: tree.readOptional(`${aclPath}/tag`) ?? '' };
-    const dumped = dumpAcl(tree, acl, lunIndex);
-    dumped.mapped_luns.sort((a, b) => a.index - b.index);
-    out.node_acls.push(dumped);
+    out.node_acls.push({ ...reuse, mapped_luns: mapped.sort((a, b) => a.index - b.index) });
   }
   out.node_acls.sort(byString((a) => a.node_wwn));
   return out;
