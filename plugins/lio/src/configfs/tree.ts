@@ -53,6 +53,7 @@ export class ConfigfsTree {
   /** Absolute path of `<configfs>/target`. */
   readonly root: string;
   #journal: Journal | undefined;
+  #realRoot: string | undefined;
 
   constructor(targetRoot: string) {
     this.root = targetRoot;
@@ -176,18 +177,26 @@ export class ConfigfsTree {
     }
   }
 
-  /** Where a link (or any path) really leads, relative to the target root; undefined when outside it. */
+  /**
+   * Where a link leads, relative to the target root; undefined when it leads outside or is not a link. One
+   * readlink: configfs links are relative and point at directories, never at other links, so realpath's walk
+   * (an lstat per component) is not needed.
+   */
   resolve(rel: string): string | undefined {
-    let real: string;
+    let target: string;
     try {
-      real = fs.realpathSync(this.abs(rel));
+      target = fs.readlinkSync(this.abs(rel));
     } catch (err) {
-      if (errnoOf(err) === 'ENOENT') return undefined;
+      if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'EINVAL') return undefined;
       throw configfsError('to resolve', rel, err);
     }
-    const rootReal = fs.realpathSync(this.root);
-    if (real === rootReal) return '';
-    return real.startsWith(`${rootReal}/`) ? real.slice(rootReal.length + 1) : undefined;
+    const full = path.resolve(path.dirname(this.abs(rel)), target);
+    this.#realRoot ??= fs.realpathSync(this.root);
+    for (const base of [this.root, this.#realRoot]) {
+      if (full === base) return '';
+      if (full.startsWith(`${base}/`)) return full.slice(base.length + 1);
+    }
+    return undefined;
   }
 
   /** Mode bits of an attribute (rtslib saves only attributes that are both readable and writable). */
