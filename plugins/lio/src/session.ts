@@ -101,6 +101,8 @@ export class LioSession {
   readonly log: Logger;
   readonly #state: StateFile<LioState>;
   readonly #lock: ExclusiveLock;
+  /** saveconfig.json as this process last wrote or read it, by the file's identity (inode, size, mtime). */
+  #saved: { key: string; config: SaveConfig } | undefined;
 
   private constructor(config: LioConfig, pools: ReadonlyMap<string, LioPool>, log: Logger) {
     this.config = config;
@@ -170,8 +172,22 @@ export class LioSession {
     }
   }
 
-  /** saveconfig.json as last saved, or undefined when missing or not readable as one. */
+  #fileKey(): string | undefined {
+    try {
+      const st = fs.statSync(this.config.saveconfig);
+      return `${st.ino}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * saveconfig.json as last saved, or undefined when missing or not readable as one. A long session (openlsmd,
+   * the SDK) does not parse the file again while it is the one it wrote.
+   */
   readSaveConfig(): SaveConfig | undefined {
+    const key = this.#fileKey();
+    if (key !== undefined && this.#saved?.key === key) return this.#saved.config;
     let text: string;
     try {
       text = fs.readFileSync(this.config.saveconfig, 'utf8');
@@ -180,7 +196,9 @@ export class LioSession {
       return undefined;
     }
     try {
-      return parseSaveConfig(text, this.config.saveconfig);
+      const config = parseSaveConfig(text, this.config.saveconfig);
+      if (key !== undefined) this.#saved = { key, config };
+      return config;
     } catch (err) {
       this.log.warn('saveconfig.json is not valid; it will be written afresh from the tree', { error: (err as Error).message });
       return undefined;
@@ -217,7 +235,10 @@ export class LioSession {
           change.journal.undo('put the state file back', () => this.#state.write(before));
         }
         await writeFileAtomic(this.config.saveconfig, formatSaveConfig(saved), { mode: 0o600 });
+        const key = this.#fileKey();
+        this.#saved = key === undefined ? undefined : { key, config: saved };
       } catch (err) {
+        this.#saved = undefined;
         this.tree.attach(undefined);
         const failed = await change.journal.rollback(this.log);
         if (failed.length > 0 && err instanceof LsmError) {

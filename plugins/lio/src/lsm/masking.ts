@@ -79,16 +79,19 @@ export function unmaskVolume(change: Change, ag: AccessGroup, volume: Volume): v
   }
 }
 
-/** The storage objects a group's members map (the union, should members differ). */
+/**
+ * The storage objects a group maps. Masking maps the same LUNs into every member, so the first member's ACL
+ * tells (reading every member would double the cost of the query for nothing).
+ */
 function objectsMappedBy(view: View, group: Group): Set<string> {
   const tpg = ourTpg(view);
   const out = new Set<string>();
-  for (const list of mappedLunsOf(view, group)) {
-    for (const m of list) {
-      if (m.lun === undefined || !m.lun.startsWith(`${tpg}/lun/`)) continue;
-      const lun = readLun(view.tree, tpg, Number(m.lun.slice(m.lun.lastIndexOf('_') + 1)));
-      if (lun.storageObject) out.add(lun.storageObject);
-    }
+  const first = group.acls[0];
+  if (!first) return out;
+  for (const m of listMappedLuns(view.tree, first.path)) {
+    if (m.lun === undefined || !m.lun.startsWith(`${tpg}/lun/`)) continue;
+    const lun = readLun(view.tree, tpg, Number(m.lun.slice(m.lun.lastIndexOf('_') + 1)));
+    if (lun.storageObject) out.add(lun.storageObject);
   }
   return out;
 }

@@ -52,11 +52,20 @@ async function sizeOf(view: View, so: StorageObjectRef, info: string, backing: s
   return 0n;
 }
 
+/**
+ * The file or device the kernel serves, from `info` (fileio's "File: ...  Size:", iblock's "UDEV PATH: ...
+ * readonly:"), so that listing reads two files per volume; udev_path when info does not say.
+ */
+function servedPath(view: View, so: StorageObjectRef, info: string): string {
+  const m = so.plugin === 'fileio' ? /File: (\S.*?) {2}Size: /.exec(info) : so.plugin === 'block' ? /UDEV PATH: (\S.*?) {2}readonly: /.exec(info) : null;
+  return m ? (m[1] as string) : readBackingPath(view.tree, so, info);
+}
+
 /** The lsm Volume for a storage object. */
 export async function describeVolume(view: View, so: StorageObjectRef): Promise<Volume> {
   const serial = readUnitSerial(view.tree, so);
   const info = view.tree.read(`${so.path}/info`);
-  const backing = readBackingPath(view.tree, so, info);
+  const backing = servedPath(view, so, info);
   const blockSize = BigInt(infoValue(info, 'SectorSize') ?? '512') || BLOCK;
   const size = await sizeOf(view, so, info, backing);
   return {

@@ -94,49 +94,31 @@ export interface SaveConfig {
 
 export const emptySaveConfig = (): SaveConfig => ({ fabric_modules: [], storage_objects: [], targets: [] });
 
-/** Python's json string quoting with ensure_ascii: everything outside ' '..'~' as an escape, lower-case hex. */
-function pyString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0c) out += '\\f';
-    else out += `\\u${c.toString(16).padStart(4, '0')}`;
+/** A copy with every object's keys in sorted order (Python's sort_keys=True); undefined members dropped. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
   }
-  return `${out}"`;
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    throw new LsmError(ErrorNumber.PLUGIN_BUG, `saveconfig value ${value} is not an integer`);
+  }
+  return value;
 }
 
-function pyDumps(value: unknown, level: number): string {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new LsmError(ErrorNumber.PLUGIN_BUG, `saveconfig value ${value} is not an integer`);
-    return String(value);
-  }
-  if (typeof value === 'string') return pyString(value);
-  const pad = '  '.repeat(level + 1);
-  const end = '  '.repeat(level);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => pad + pyDumps(v, level + 1)).join(',\n')}\n${end}]`;
-  }
-  if (typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    if (keys.length === 0) return '{}';
-    return `{\n${keys.map((k) => `${pad}${pyString(k)}: ${pyDumps((value as Record<string, unknown>)[k], level + 1)}`).join(',\n')}\n${end}}`;
-  }
-  throw new LsmError(ErrorNumber.PLUGIN_BUG, `saveconfig cannot hold a ${typeof value}`);
-}
-
-/** The file's text, as rtslib's save_to_file() writes it. */
+/**
+ * The file's text, as rtslib's save_to_file() writes it: JSON.stringify with an indent of 2 lays out exactly
+ * as Python's json.dumps(indent=2) does; what differs is ensure_ascii, which escapes everything outside
+ * ' '..'~' (JSON.stringify already escapes control characters and lone surrogates the same way).
+ */
 export function formatSaveConfig(config: SaveConfig): string {
-  return `${pyDumps(config, 0)}\n`;
+  const text = JSON.stringify(sortKeys(config), null, 2);
+  return `${text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 /** rtslib's int(): a value that parses as an integer is saved as one, anything else as the string. */
