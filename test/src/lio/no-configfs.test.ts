@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { lsmcli } from '../cli/harness.js';
+import { spawnSync } from 'node:child_process';
+import { LSMCLI, lsmcli } from '../cli/harness.js';
 import { emulationUnavailable } from '../fixtures/configfs/index.js';
 import { INITIATOR_1, newLio, openlsmLio } from './harness.js';
 
@@ -25,6 +26,15 @@ describe('lio:// without LIO', () => {
     assert.equal(restore.code, process.getuid?.() === 0 ? 4 : 13);
     oneLineNoStack(restore.stderr);
     assert.match(restore.stderr, /^openlsm-lio: /);
+  });
+
+  test('not root on the real configfs: exit 13, saying root is needed', { skip: process.getuid?.() === 0 ? false : 'needs root to run lsmcli as another user' }, async () => {
+    const r = spawnSync(process.execPath, [LSMCLI, '-u', 'lio://', 'list', '--type', 'pools'], {
+      uid: 65534, gid: 65534, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp' },
+    });
+    assert.equal(r.status, 13, r.stderr);
+    oneLineNoStack(r.stderr);
+    assert.match(r.stderr, /^PERMISSION_DENIED\(13\): lio:\/\/ manages the kernel's iSCSI target, which needs root/);
   });
 
   test('no target core under the configfs root: exit 4 naming it', { skip: emulationUnavailable() }, async (t) => {

@@ -100,5 +100,12 @@ describe('lio:// with rtslib and targetcli', { skip: toolsMissing() }, () => {
     assert.equal(r.code, 0, r.stderr);
     const again = await newLio(t, { configfs: fresh });
     assert.deepEqual(canonical(await again.fullDump()), canonical(JSON.parse(fs.readFileSync(tcSave, 'utf8'))));
+
+    // Objects we did not make are left alone unless asked, and asked, we remove the object, never its file.
+    fs.copyFileSync(`${lio.dir}/lio.yaml`, `${again.dir}/lio.yaml`);
+    await again.ok(['-f', 'volume-unmask', '--vol', (volumes.find((v) => v.name === 'tcvol') as Volume).id, '--ag', 'iqn.1994-05.com.example:tchost']);
+    for (const v of volumes) await again.ok(['-f', 'volume-delete', '--vol', v.id]);
+    assert.deepEqual(await again.json<Volume[]>(['list', '--type', 'volumes']), []);
+    assert.ok(fs.existsSync(`${lio.images}/tcvol.img`) && fs.existsSync(`${lio.dir}/elsewhere.img`), 'their files stay');
   });
 });

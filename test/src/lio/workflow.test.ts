@@ -106,7 +106,13 @@ describe('lio:// block workflow through lsmcli', { skip: emulationUnavailable() 
     assert.equal(T(`${TPG}/acls/${INITIATOR_2}/attrib/authentication`), '-1\n');
     const acl = lio.saveconfig().targets[0]?.tpgs[0]?.node_acls.find((a) => a.node_wwn === INITIATOR_1);
     assert.equal(acl?.chap_password, 'host1secret12');
+    const stranger = await lio.cli(['iscsi-chap', '--init', 'iqn.1994-05.com.example:stranger', '--in-user', 'u', '--in-pass', 'secret123456']);
+    assert.match(stranger.stderr, /^NOT_FOUND_ACCESS_GROUP\(200\): Initiator "iqn.1994-05.com.example:stranger" is in no access group/);
     await checkSaved(lio);
+
+    // Target ports: the TPG's portals.
+    const ports = await lio.json<{ id: string; service_address: string; network_address: string }[]>(['list', '--type', 'target_ports']);
+    assert.deepEqual(ports.map((p) => [p.service_address, p.network_address]), [[TARGET_IQN, '127.0.0.1:3260']]);
 
     // A masked volume is not deleted; unmask removes the mapped LUNs, then the TPG LUN nobody maps.
     const refused = await lio.cli(['-f', 'volume-delete', '--vol', vol1.id]);
