@@ -19,7 +19,7 @@ import path from 'node:path';
 import { Client } from '@openlsm/client';
 import type { AccessGroup, Pool, System, Volume } from '@openlsm/core';
 import { emulationUnavailable, mountEmulatedConfigfs } from '../../test/dist/fixtures/configfs/index.js';
-import { median, percentile } from './stats.js';
+import { median, percentile, timed } from './stats.js';
 
 const COUNT = 1000;
 const GROUPS = 4;
@@ -27,12 +27,6 @@ const GROUPS = 4;
 function summary(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   return `median ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms`;
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const value = await fn();
-  return [performance.now() - start, value];
 }
 
 async function main(): Promise<void> {

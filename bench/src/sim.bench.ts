@@ -18,15 +18,9 @@ import { Client, findPluginExecutable, spawnPlugin } from '@openlsm/client';
 import type { Pool } from '@openlsm/core';
 import { Connection } from '@openlsm/ipc';
 import { SimStore } from '@openlsm/plugin-sim';
-import { median } from './stats.js';
+import { median, timed } from './stats.js';
 
 const MiB = 1n << 20n;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const value = await fn();
-  return [performance.now() - start, value];
-}
 
 async function startup(exe: string, uri: string, env: NodeJS.ProcessEnv): Promise<[number, number]> {
   const start = performance.now();

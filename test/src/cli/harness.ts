@@ -25,10 +25,15 @@ export interface RunOptions {
 
 /** Runs `lsmcli <argv>`; never throws for a non-zero exit. */
 export function lsmcli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return runNodeScript(LSMCLI, argv, options);
+}
+
+/** Runs a Node script of the repository (a built bin) with `argv`; never throws for a non-zero exit. */
+export function runNodeScript(script: string, argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // The caller's own lsmcli settings must not leak into the tests.
     const { LSMCLI_URI: _uri, LSMCLI_PASSWORD: _password, ...inherited } = process.env;
-    const child = spawn(process.execPath, [LSMCLI, ...argv], {
+    const child = spawn(process.execPath, [script, ...argv], {
       env: { ...inherited, LSM_SIM_TIME: '0', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,

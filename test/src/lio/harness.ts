@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { buildSaveConfig, ConfigfsTree, parseSaveConfig, type SaveConfig, scanStorageObjects } from '@openlsm/plugin-lio';
-import { lsmcli, type CliResult, type RunOptions } from '../cli/harness.js';
+import { lsmcli, runNodeScript, type CliResult, type RunOptions } from '../cli/harness.js';
 import { mountEmulatedConfigfs, NAMESPACE_RUNNER, EMULATOR, PYTHON, type EmulatedConfigfs, type EmulatedConfigfsOptions } from '../fixtures/configfs/index.js';
 
 export const OPENLSM_LIO = fileURLToPath(new URL('../../../plugins/lio/bin/openlsm-lio.js', import.meta.url));
@@ -121,15 +121,15 @@ export async function newLio(t: TestContext, options: LioOptions = {}): Promise<
 
 /** Runs `openlsm-lio <argv>` (the built bin); never throws for a non-zero exit. */
 export function openlsmLio(argv: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OPENLSM_LIO, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNodeScript(OPENLSM_LIO, argv);
+}
+
+/**
+ * What differs between two kernels holding the same configuration: global counters (HBA and statistics ids),
+ * dbroot, and '' against "NULL" in CHAP files (see unsetAsEmpty).
+ */
+export function acrossKernels(snapshot: Record<string, string>): Record<string, string> {
+  return unsetAsEmpty(Object.fromEntries(Object.entries(snapshot).filter(([k]) => !k.endsWith('/hba_info') && !/\/statistics\/.+\/inst$/.test(k) && k !== 'dbroot')));
 }
 
 export interface NamespaceStep {
