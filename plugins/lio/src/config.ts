@@ -119,7 +119,7 @@ function readFileSettings(file: string, required: boolean): Record<string, unkno
 }
 
 /** The lock file for a configfs root: every process changing the same tree must agree on it. */
-function lockFileFor(configfs: string): string {
+export function lockFileFor(configfs: string): string {
   const digest = createHash('sha256').update(configfs).digest('hex').slice(0, 16);
   const dir = fs.existsSync('/run/lock') ? '/run/lock' : os.tmpdir();
   return path.join(dir, `openlsm-lio-${digest}.lock`);

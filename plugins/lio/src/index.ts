@@ -4,7 +4,7 @@
  * embedding and for tests.
  */
 export { LioPlugin, LIO_CAPABILITIES } from './plugin.js';
-export { loadConfig, defaultSaveconfig, defaultTargetIqn, type LioConfig, type PoolConfig } from './config.js';
+export { loadConfig, lockFileFor, defaultSaveconfig, defaultTargetIqn, type LioConfig, type PoolConfig } from './config.js';
 export { LioSession } from './session.js';
 export { ConfigfsTree } from './configfs/tree.js';
 export { checkKernel, REAL_CONFIGFS } from './kernel.js';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { buildSaveConfig, ConfigfsTree, parseSaveConfig, type SaveConfig, scanStorageObjects } from '@openlsm/plugin-lio';
+import { buildSaveConfig, ConfigfsTree, lockFileFor, parseSaveConfig, type SaveConfig, scanStorageObjects } from '@openlsm/plugin-lio';
 import { lsmcli, runNodeScript, type CliResult, type RunOptions } from '../cli/harness.js';
 import { mountEmulatedConfigfs, NAMESPACE_RUNNER, EMULATOR, PYTHON, type EmulatedConfigfs, type EmulatedConfigfsOptions } from '../fixtures/configfs/index.js';
 
@@ -84,7 +84,11 @@ export async function newLio(t: TestContext, options: LioOptions = {}): Promise<
   const cfs = options.configfs ?? await mountEmulatedConfigfs(options.emulator);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlsm-lio-e2e-'));
   t.after(async () => {
-    if (!options.configfs) await cfs.unmount();
+    if (!options.configfs) {
+      await cfs.unmount();
+      // The plugin keeps its lock file (removing one races with its next holder); a mount point is never reused.
+      fs.rmSync(lockFileFor(cfs.root), { force: true });
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const images = path.join(dir, 'images');
