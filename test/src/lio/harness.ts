@@ -84,11 +84,9 @@ export async function newLio(t: TestContext, options: LioOptions = {}): Promise<
   const cfs = options.configfs ?? await mountEmulatedConfigfs(options.emulator);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlsm-lio-e2e-'));
   t.after(async () => {
-    if (!options.configfs) {
-      await cfs.unmount();
-      // The plugin keeps its lock file (removing one races with its next holder); a mount point is never reused.
-      fs.rmSync(lockFileFor(cfs.root), { force: true });
-    }
+    if (!options.configfs) await cfs.unmount();
+    // The plugin keeps its lock file (removing one races with its next holder); a mount point is never reused.
+    fs.rmSync(lockFileFor(cfs.root), { force: true });
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const images = path.join(dir, 'images');

@@ -8,7 +8,7 @@ import type { AccessGroup, Pool, Volume } from '@openlsm/core';
 import { Connection, memoryPair } from '@openlsm/ipc';
 import { servePlugin } from '@openlsm/plugin';
 import { LioPlugin } from '@openlsm/plugin-lio';
-import type { Lio } from './harness.js';
+import { INITIATOR_1, INITIATOR_2, type Lio } from './harness.js';
 
 export interface LioClient {
   call<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
@@ -53,4 +53,21 @@ export async function connectLio(t: TestContext, lio: Lio): Promise<LioClient> {
   };
   t.after(() => client.close());
   return client;
+}
+
+/**
+ * A small but complete configuration: two volumes masked to a group of two initiators, one with mutual CHAP,
+ * and a second group whose name does not fit an ACL tag (so it lives in the state file).
+ */
+export async function populateExample(t: TestContext, lio: Lio): Promise<void> {
+  const c = await connectLio(t, lio);
+  await c.createVolume('vol1');
+  await c.createVolume('vol2', 16n * 1024n * 1024n);
+  const [system] = await c.call<unknown[]>('systems');
+  await c.call('access_group_create', { name: 'hosts', init_id: INITIATOR_1, init_type: 5, system });
+  await c.call('access_group_initiator_add', { access_group: await c.group('hosts'), init_id: INITIATOR_2, init_type: 5 });
+  await c.call('access_group_create', { name: 'group.with.dots', init_id: 'iqn.1994-05.com.example:host3', init_type: 5, system });
+  for (const v of ['vol1', 'vol2']) await c.call('volume_mask', { access_group: await c.group('hosts'), volume: await c.volume(v) });
+  await c.call('iscsi_chap_auth', { init_id: INITIATOR_1, in_user: 'user1', in_password: 'secret123456', out_user: 'array1', out_password: 'secret654321' });
+  await c.close();
 }

@@ -6,27 +6,13 @@ import fs from 'node:fs';
 import { describe, test } from 'node:test';
 import type { AccessGroup, Volume } from '@openlsm/core';
 import { emulationUnavailable, mountEmulatedConfigfs } from '../fixtures/configfs/index.js';
-import { acrossKernels, canonical, INITIATOR_1, INITIATOR_2, newLio, openlsmLio, type Lio } from './harness.js';
-import { connectLio } from './in-process.js';
-
-
-async function populate(t: Parameters<typeof newLio>[0], lio: Lio): Promise<void> {
-  const c = await connectLio(t, lio);
-  await c.createVolume('vol1');
-  await c.createVolume('vol2', 16n * 1024n * 1024n);
-  const [system] = await c.call<unknown[]>('systems');
-  await c.call('access_group_create', { name: 'hosts', init_id: INITIATOR_1, init_type: 5, system });
-  await c.call('access_group_initiator_add', { access_group: await c.group('hosts'), init_id: INITIATOR_2, init_type: 5 });
-  await c.call('access_group_create', { name: 'group.with.dots', init_id: 'iqn.1994-05.com.example:host3', init_type: 5, system });
-  for (const v of ['vol1', 'vol2']) await c.call('volume_mask', { access_group: await c.group('hosts'), volume: await c.volume(v) });
-  await c.call('iscsi_chap_auth', { init_id: INITIATOR_1, in_user: 'user1', in_password: 'secret123456' });
-  await c.close();
-}
+import { acrossKernels, canonical, newLio, openlsmLio } from './harness.js';
+import { populateExample } from './in-process.js';
 
 describe('lio:// restore after a reboot', { skip: emulationUnavailable() }, () => {
   test('openlsm-lio restore into an empty tree reproduces the tree; a new process lists the same ids', async (t) => {
     const lio = await newLio(t);
-    await populate(t, lio);
+    await populateExample(t, lio);
     const before = acrossKernels(lio.snapshot());
     const volumes = await lio.json<Volume[]>(['list', '--type', 'volumes']);
     const groups = await lio.json<AccessGroup[]>(['list', '--type', 'access_groups']);
@@ -61,7 +47,7 @@ describe('lio:// restore after a reboot', { skip: emulationUnavailable() }, () =
 
   test('the plugin restores saveconfig.json itself when it finds the tree empty', async (t) => {
     const lio = await newLio(t);
-    await populate(t, lio);
+    await populateExample(t, lio);
     const before = acrossKernels(lio.snapshot());
     const volumes = await lio.json<Volume[]>(['list', '--type', 'volumes']);
     const fresh = await mountEmulatedConfigfs();
@@ -77,7 +63,7 @@ describe('lio:// restore after a reboot', { skip: emulationUnavailable() }, () =
 
   test('openlsm-lio save writes the whole tree; restore of a missing file is nothing to do', async (t) => {
     const lio = await newLio(t);
-    await populate(t, lio);
+    await populateExample(t, lio);
     const saved = lio.saveconfigText();
     fs.rmSync(lio.saveconfigPath);
     const args = ['--configfs', lio.cfs.root, '--config', `${lio.dir}/lio.yaml`, '--saveconfig', lio.saveconfigPath];

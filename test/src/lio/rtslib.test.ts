@@ -11,9 +11,9 @@ import type { AccessGroup, Volume } from '@openlsm/core';
 import { LSMCLI } from '../cli/harness.js';
 import { emulationUnavailable, mountEmulatedConfigfs, PYTHON } from '../fixtures/configfs/index.js';
 import {
-  acrossKernels, canonical, inNamespace, INITIATOR_1, INITIATOR_2, newLio, openlsmLio, SNAPSHOT_PY, TARGET_IQN,
+  acrossKernels, canonical, inNamespace, newLio, openlsmLio, SNAPSHOT_PY, TARGET_IQN,
 } from './harness.js';
-import { connectLio } from './in-process.js';
+import { populateExample } from './in-process.js';
 
 function toolsMissing(): string | undefined {
   const why = emulationUnavailable();
@@ -36,15 +36,7 @@ const RTSLIB_RESTORE_AND_DUMP = [
 describe('lio:// with rtslib and targetcli', { skip: toolsMissing() }, () => {
   test('rtslib restores our saveconfig.json, dumps the same configuration and builds the same tree', async (t) => {
     const lio = await newLio(t);
-    const c = await connectLio(t, lio);
-    await c.createVolume('vol1');
-    await c.createVolume('vol2', 16n * 1024n * 1024n);
-    const [system] = await c.call<unknown[]>('systems');
-    await c.call('access_group_create', { name: 'hosts', init_id: INITIATOR_1, init_type: 5, system });
-    await c.call('access_group_initiator_add', { access_group: await c.group('hosts'), init_id: INITIATOR_2, init_type: 5 });
-    for (const v of ['vol1', 'vol2']) await c.call('volume_mask', { access_group: await c.group('hosts'), volume: await c.volume(v) });
-    await c.call('iscsi_chap_auth', { init_id: INITIATOR_1, in_user: 'user1', in_password: 'secret123456', out_user: 'array1', out_password: 'secret654321' });
-    await c.close();
+    await populateExample(t, lio);
 
     const [restored, tree, listing] = await inNamespace([
       { argv: [PYTHON, '-c', RTSLIB_RESTORE_AND_DUMP, lio.saveconfigPath] },
