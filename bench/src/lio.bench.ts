@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@openlsm/client';
 import type { AccessGroup, Pool, System, Volume } from '@openlsm/core';
+import { lockFileFor } from '@openlsm/plugin-lio';
 import { emulationUnavailable, mountEmulatedConfigfs } from '../../test/dist/fixtures/configfs/index.js';
 import { median, percentile, timed } from './stats.js';
 
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   } finally {
     await cfs.unmount();
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(lockFileFor(cfs.root), { force: true });
   }
 }
 
