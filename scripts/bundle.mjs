@@ -15,6 +15,7 @@ const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 // beside the entry so that paths relative to `import.meta.url` (../package.json) stay what they are in dist/.
 const targets = [
   { entry: 'plugins/sim/dist/main.js', name: 'sim_lsmplugin', split: false },
+  { entry: 'plugins/tgt/dist/main.js', name: 'tgt_lsmplugin', split: false },
   { entry: 'plugins/lio/dist/main.js', name: 'lio_lsmplugin', split: false },
   { entry: 'cli/dist/main.js', name: 'lsmcli', split: true },
 ];

@@ -10,6 +10,7 @@ import { findPluginExecutable, spawnPlugin } from '@openlsm/client';
 import { type Pool, VolumeCreate } from '@openlsm/core';
 import { Connection } from '@openlsm/ipc';
 import { SimStore } from '@openlsm/plugin-sim';
+import { killDuringCalls } from '../fixtures/kill-mid-flight.js';
 import { simEnv, type SimEnv } from './sim-env.js';
 
 function pluginExecutable(sim: SimEnv): string {
@@ -54,27 +55,10 @@ test('50 plugin processes killed with SIGKILL during writes leave a consistent s
       const { plugin, connection } = await startPlugin(sim, exe);
       await connection.request('plugin_register', { uri: sim.uri, password: null, timeout: 30_000, flags: 0 });
       const [, , , pool] = (await connection.request('pools', { flags: 0 })) as Pool[];
-      // Creates are pumped (32 in flight) until the kill, so the kill always lands while writes are under way:
-      // after the first commit and a few more milliseconds that vary from run to run.
-      let killed = false;
-      let markCommitted!: () => void;
-      const firstCommit = new Promise<void>((resolve) => { markCommitted = resolve; });
-      const inFlight = new Set<Promise<void>>();
-      const pump = (async () => {
-        for (let i = 0; !killed; i++) {
-          const call = connection.request(VolumeCreate.method, { pool, volume_name: `r${run}-${i}`, size_bytes: BigInt(1 + (i % 100)) << 20n, provisioning: 3, flags: 0 });
-          attempted++;
-          const tracked: Promise<void> = call.then(() => markCommitted(), () => undefined).finally(() => { inFlight.delete(tracked); });
-          inFlight.add(tracked);
-          if (inFlight.size >= 32) await Promise.race(inFlight);
-        }
-      })();
-      await Promise.race([firstCommit, sleep(5_000)]);
-      await sleep(run % 7);
-      plugin.child.kill('SIGKILL');
-      killed = true;
-      await pump;
-      await Promise.allSettled([...inFlight]);
+      // Creates are pumped until the kill, so the kill always lands while writes are under way.
+      attempted += await killDuringCalls(plugin, (i) => connection.request(VolumeCreate.method, {
+        pool, volume_name: `r${run}-${i}`, size_bytes: BigInt(1 + (i % 100)) << 20n, provisioning: 3, flags: 0,
+      }), { delayMs: run % 7, countsAsDone: 'success' });
       connection.destroy();
       await plugin.stop(1_000);
       const problems = consistencyProblems(sim.stateFile);
