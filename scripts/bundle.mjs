@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the short-lived executables (lsmcli and the sim plugin) into one file each, after `tsc -b`.
+// Bundles the short-lived executables (lsmcli and the plugins) into one file each, after `tsc -b`.
 //
 // Why: both start for every lsmcli command, and on Node 20 loading ~80 ESM modules one by one costs 30-45 ms
 // per process (there is no compile cache before Node 22). One file loads in a few ms. The bundles are built from
@@ -16,6 +16,7 @@ const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 const targets = [
   { entry: 'plugins/sim/dist/main.js', name: 'sim_lsmplugin', split: false },
   { entry: 'plugins/tgt/dist/main.js', name: 'tgt_lsmplugin', split: false },
+  { entry: 'plugins/targetd/dist/main.js', name: 'targetd_lsmplugin', split: false },
   { entry: 'plugins/lio/dist/main.js', name: 'lio_lsmplugin', split: false },
   { entry: 'cli/dist/main.js', name: 'lsmcli', split: true },
 ];

@@ -2,6 +2,8 @@
 // Runs every compiled test file (`*.test.js` under a workspace's dist/) with node's test runner.
 // Node 20's `--test` does not expand globs, so the file list is built here. Arguments filter by substring:
 //   node scripts/run-tests.mjs ipc client     (only files whose path contains "ipc" or "client")
+// Output: one line per file, failures in full, a summary at the end (scripts/test-reporter.mjs);
+// OPENLSM_TEST_REPORTER=tap (or spec) gives node's own reporters instead.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,5 +21,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.OPENLSM_TEST_CONCURRENCY ?? '2';
-const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+const reporter = process.env.OPENLSM_TEST_REPORTER ?? path.join(repoRoot, 'scripts', 'test-reporter.mjs');
+const child = spawn(process.execPath, ['--test', `--test-concurrency=${concurrency}`, `--test-reporter=${reporter}`, ...files], {
+  stdio: 'inherit',
+  cwd: repoRoot,
+});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -14,28 +14,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, findPluginExecutable, spawnPlugin } from '@openlsm/client';
+import { Client, findPluginExecutable } from '@openlsm/client';
 import type { Pool } from '@openlsm/core';
-import { Connection } from '@openlsm/ipc';
 import { SimStore } from '@openlsm/plugin-sim';
+import { timeStartup } from './startup.js';
 import { median, timed } from './stats.js';
 
 const MiB = 1n << 20n;
-
-async function startup(exe: string, uri: string, env: NodeJS.ProcessEnv): Promise<[number, number]> {
-  const start = performance.now();
-  const plugin = await spawnPlugin(exe, env);
-  const connection = new Connection(plugin.socket, { peerName: 'sim' });
-  await connection.request('plugin_info', { flags: 0 });
-  const info = performance.now() - start;
-  await connection.request('plugin_register', { uri, password: null, timeout: 30_000, flags: 0 });
-  await connection.request('systems', { flags: 0 });
-  const systems = performance.now() - start;
-  await connection.request('plugin_unregister', { flags: 0 });
-  connection.destroy();
-  await plugin.stop(1_000);
-  return [info, systems];
-}
 
 /** Inserts volumes `from..to-1` in one transaction, with the pool accounting `volume_create` does. */
 function insertDirect(file: string, from: number, to: number): void {
@@ -67,7 +52,7 @@ async function main(): Promise<void> {
     const [pool] = (await client.pools({ search_key: 'id', search_value: 'POOL_ID_00004' })) as [Pool];
 
     const starts: [number, number][] = [];
-    for (let i = 0; i < 15; i++) starts.push(await startup(exe, uri, env));
+    for (let i = 0; i < 15; i++) starts.push(await timeStartup(exe, uri, env));
     rows.push(['start-up: spawn -> plugin_info answered (median of 15)', `${median(starts.map((s) => s[0])).toFixed(1)} ms`]);
     rows.push(['start-up: spawn -> registered -> systems answered', `${median(starts.map((s) => s[1])).toFixed(1)} ms`]);
 

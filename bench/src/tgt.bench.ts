@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TgtdAdmin, TgtdClient } from '@openlsm/plugin-tgt';
-import { tgtEnv } from '@openlsm/test/dist/tgt/tgt-env.js';
+import { tgtEnv } from '@openlsm/test/tgt-env';
 import { percentile } from './stats.js';
 
 const MiB = 1024n * 1024n;

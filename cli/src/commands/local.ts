@@ -1,9 +1,9 @@
 /**
- * This machine's disks and enclosure LEDs, from sysfs (cli/src/localdisk): no URI, no plugin.
+ * This machine's disks and enclosure LEDs, from sysfs (`@openlsm/localdisk`): no URI, no plugin.
  */
 import { LedStatus } from '@openlsm/core';
+import { listLedSlots, listLocalDisks, setLedSlot, setLocalDiskLed } from '@openlsm/localdisk';
 import { ArgError } from '../errors.js';
-import { listLedSlots, listLocalDisks, setLedSlot, setLocalDiskLed } from '../localdisk/index.js';
 import { ledSlotView, localDiskView } from '../output/columns-local.js';
 import { type Handler, str } from './handler.js';
 

@@ -1,7 +1,7 @@
 /**
  * Views of this machine's disks and LED slots (local-disk-list, local-led-slot-list).
  */
-import type { LedSlot, LocalDiskInfo } from '../localdisk/index.js';
+import type { LedSlot, LocalDiskInfo } from '@openlsm/localdisk';
 import type { ObjectView } from './columns.js';
 import { bitmapText, diskRpmText, enumText, healthStatusNames, ledStatusNames, linkSpeedText, linkTypeNames } from './display.js';
 

@@ -9,3 +9,4 @@ export * from './size.js';
 export * from './initiator.js';
 export * from './vpd83.js';
 export * from './names.js';
+export * from './json.js';

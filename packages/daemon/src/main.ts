@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { installedPluginDirectories, socketDirectory } from '@openlsm/client';
+import { installedPluginDirectories, socketDirectory } from '@openlsm/discovery';
 import { LsmError } from '@openlsm/core';
 import { createLogger } from '@openlsm/log';
 import { type DaemonConfig, defaultConfig, loadConfig, type Overrides } from './config.js';

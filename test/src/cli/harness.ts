@@ -2,12 +2,12 @@
  * Runs the built lsmcli binary as a user would: a fresh Node process per command (no shell), against the
  * simulator on a state file of the test's own, with jobs that finish at once (LSM_SIM_TIME=0).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { runNode } from '../fixtures/run-process.js';
 
 export const LSMCLI = fileURLToPath(new URL('../../../cli/bin/lsmcli.js', import.meta.url));
 
@@ -25,27 +25,9 @@ export interface RunOptions {
 
 /** Runs `lsmcli <argv>`; never throws for a non-zero exit. */
 export function lsmcli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
-  return runNodeScript(LSMCLI, argv, options);
-}
-
-/** Runs a Node script of the repository (a built bin) with `argv`; never throws for a non-zero exit. */
-export function runNodeScript(script: string, argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    // The caller's own lsmcli settings must not leak into the tests.
-    const { LSMCLI_URI: _uri, LSMCLI_PASSWORD: _password, ...inherited } = process.env;
-    const child = spawn(process.execPath, [script, ...argv], {
-      env: { ...inherited, LSM_SIM_TIME: '0', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
+  // The caller's own lsmcli settings must not leak into the tests.
+  const { LSMCLI_URI: _uri, LSMCLI_PASSWORD: _password, ...inherited } = process.env;
+  return runNode(LSMCLI, argv, { env: { ...inherited, LSM_SIM_TIME: '0', ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) });
 }
 
 /** A simulator of the test's own: `cli(...)` runs lsmcli with `-u <its URI>`. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeBody, FrameReader } from '@openlsm/ipc';
-import { docBlock, docTable, exampleFrame, protocolExamples } from './protocol-doc.js';
+import { docBlock, docTable, docTableNames, exampleFrame, protocolExamples } from './protocol-doc.js';
 
 const docPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/protocol.md');
 const doc = readFileSync(docPath, 'utf8');
@@ -26,8 +26,8 @@ test('every example frame appears in docs/protocol.md', () => {
   for (const name of Object.keys(protocolExamples)) assert.ok(shown.has(name), `docs/protocol.md lacks the "${name}" frame`);
 });
 
-test('the method and object tables in docs/protocol.md match the RPC table', () => {
-  for (const name of ['methods', 'objects'] as const) {
+test('the method, object, capability, error and constant tables in docs/protocol.md match @openlsm/core', () => {
+  for (const name of docTableNames) {
     const found = new RegExp(`<!-- table: ${name} -->\\n[\\s\\S]*?\\n<!-- /table: ${name} -->`).exec(doc);
     assert.ok(found, `docs/protocol.md lacks the ${name} table`);
     assert.equal(found[0], docTable(name), `the ${name} table in docs/protocol.md is stale: run node scripts/protocol-frames.mjs ${name}`);

@@ -4,9 +4,12 @@
  * them; protocol-doc.test.ts checks that the doc still matches.
  */
 import {
-  AccessGroupSchema, allMethods, BatterySchema, BlockRangeSchema, CapabilitiesSchema, capabilitiesOf, DiskSchema,
-  FileSystemSchema, FsSnapshotSchema, NfsExportSchema, type OptionalSchema, PoolSchema, type RecordSchema,
-  type Schema, SystemSchema, TargetPortSchema, VolumeSchema,
+  AccessGroupSchema, allMethods, AnonUidGid, BatterySchema, BatteryStatus, BatteryType, BlockRangeSchema,
+  CapabilitiesSchema, capabilitiesOf, Capability, DiskLinkType, DiskRpm, DiskSchema, DiskStatus, DiskType,
+  ErrorNumber, FileSystemSchema, FsSnapshotSchema, InitiatorType, JobStatus, NfsExportSchema, type OptionalSchema,
+  PoolElementType, PoolSchema, PoolStatus, PoolUnsupported, Provisioning, ReadCachePct, type RecordSchema,
+  ReplicationType, type Schema, SystemMode, SystemSchema, SystemStatus, TargetPortSchema, TargetPortType,
+  VolumeAdminState, VolumeSchema,
 } from '@openlsm/core';
 import { encodeBody, encodeFrame } from '@openlsm/ipc';
 
@@ -141,7 +144,50 @@ export function objectsTable(): string {
   return rows.join('\n');
 }
 
+/** The capabilities table: every capability number, its name, and the methods whose descriptors it announces. */
+export function capabilitiesTable(): string {
+  const rows = ['| number | capability | announces |', '|---|---|---|'];
+  for (const [name, n] of Object.entries(Capability)) {
+    const methods = allMethods.filter((m) => m.capabilities.includes(n)).map((m) => `\`${m.method}\``);
+    rows.push(`| ${n} | \`${name}\` | ${methods.join(', ')} |`);
+  }
+  return rows.join('\n');
+}
+
+/** The errors table: every lsm error number and its name. */
+export function errorsTable(): string {
+  const rows = ['| code | name |', '|---|---|'];
+  for (const [name, code] of Object.entries(ErrorNumber)) rows.push(`| ${code} | \`${name}\` |`);
+  return rows.join('\n');
+}
+
+/** The members whose values are lsm constants, with the constants (a bitmap member combines them with OR). */
+const constantMembers: [string, Record<string, number>][] = [
+  ['`System.status` (bitmap)', SystemStatus], ['`System.mode`', SystemMode], ['`System.read_cache_pct` (else 0..100)', ReadCachePct],
+  ['`Pool.element_type` (bitmap)', PoolElementType], ['`Pool.unsupported_actions` (bitmap)', PoolUnsupported],
+  ['`Pool.status` (bitmap)', PoolStatus], ['`Volume.admin_state`', VolumeAdminState],
+  ['`volume_create` `provisioning`', Provisioning], ['`volume_replicate` `rep_type`', ReplicationType],
+  ['`AccessGroup.init_type`, `init_type` params', InitiatorType], ['`TargetPort.port_type`', TargetPortType],
+  ['`Disk.disk_type`', DiskType], ['`Disk.status` (bitmap)', DiskStatus], ['`Disk.rpm` (else the rpm)', DiskRpm],
+  ['`Disk.link_type`', DiskLinkType], ['`Battery.type`', BatteryType], ['`Battery.status` (bitmap)', BatteryStatus],
+  ['`NfsExport.anonuid`, `anongid` (else the id)', AnonUidGid], ['`job_status` status', JobStatus],
+];
+
+export function constantsTable(): string {
+  const rows = ['| member | values |', '|---|---|'];
+  for (const [member, values] of constantMembers) {
+    rows.push(`| ${member} | ${Object.entries(values).map(([name, v]) => `${name} ${v}`).join(', ')} |`);
+  }
+  return rows.join('\n');
+}
+
+const tables = {
+  methods: methodsTable, objects: objectsTable, capabilities: capabilitiesTable, errors: errorsTable, constants: constantsTable,
+} as const;
+export type DocTableName = keyof typeof tables;
+export const docTableNames = Object.keys(tables) as DocTableName[];
+
 /** A generated table as the doc holds it, between markers. */
-export function docTable(name: 'methods' | 'objects'): string {
-  return `<!-- table: ${name} -->\n${name === 'methods' ? methodsTable() : objectsTable()}\n<!-- /table: ${name} -->`;
+export function docTable(name: DocTableName): string {
+  return `<!-- table: ${name} -->\n${tables[name]()}\n<!-- /table: ${name} -->`;
 }

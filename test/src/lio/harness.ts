@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { buildSaveConfig, ConfigfsTree, lockFileFor, parseSaveConfig, type SaveConfig, scanStorageObjects } from '@openlsm/plugin-lio';
-import { lsmcli, runNodeScript, type CliResult, type RunOptions } from '../cli/harness.js';
+import { lsmcli, type CliResult, type RunOptions } from '../cli/harness.js';
+import { runNode } from '../fixtures/run-process.js';
 import { mountEmulatedConfigfs, NAMESPACE_RUNNER, EMULATOR, PYTHON, type EmulatedConfigfs, type EmulatedConfigfsOptions } from '../fixtures/configfs/index.js';
 
 export const OPENLSM_LIO = fileURLToPath(new URL('../../../plugins/lio/bin/openlsm-lio.js', import.meta.url));
@@ -123,7 +124,7 @@ export async function newLio(t: TestContext, options: LioOptions = {}): Promise<
 
 /** Runs `openlsm-lio <argv>` (the built bin); never throws for a non-zero exit. */
 export function openlsmLio(argv: readonly string[]): Promise<CliResult> {
-  return runNodeScript(OPENLSM_LIO, argv);
+  return runNode(OPENLSM_LIO, argv);
 }
 
 /**

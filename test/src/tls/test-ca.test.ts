@@ -37,4 +37,5 @@ test('the other certificates fail verification, each for its own reason', async 
   assert.equal(await handshake(testCa.untrusted), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   assert.equal(await handshake(testCa.selfSigned), 'DEPTH_ZERO_SELF_SIGNED_CERT');
   assert.equal(await handshake(testCa.wrongHost), 'ERR_TLS_CERT_ALTNAME_INVALID');
+  assert.equal(await handshake(testCa.expired), 'CERT_HAS_EXPIRED');
 });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { capabilitiesOf, JobStatusGet, VolumeSchema } from '@openlsm/core';
-import { stringifyLsmJson } from './json.js';
+import { stringifyLsmJson } from '@openlsm/core';
 import { toLsmValue } from './objects.js';
 
 const volume = VolumeSchema.parse({

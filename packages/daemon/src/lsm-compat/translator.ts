@@ -7,11 +7,10 @@
  * is echoed. lsm clients are strictly sequential, so requests are handled one at a time, in order.
  */
 import type net from 'node:net';
-import { ErrorNumber, LsmError, methodsByWireName } from '@openlsm/core';
+import { ErrorNumber, LsmError, methodsByWireName, parseLsmJson, stringifyLsmJson } from '@openlsm/core';
 import type { Connection } from '@openlsm/ipc';
 import type { Logger } from '@openlsm/log';
 import { encodeLsmFrame, LsmFrameReader } from './framing.js';
-import { parseLsmJson, stringifyLsmJson } from './json.js';
 import { toLsmValue } from './objects.js';
 
 /** Requests read ahead of the one being served before the client's socket is paused. */
