@@ -27,3 +27,17 @@ test('a plugin declares root in its package.json; found through npm\'s .bin link
   assert.equal(declaresRoot(broken), false);
   assert.equal(declaresRoot(path.join(dir, 'missing')), false);
 });
+
+test('a package of several plugins names the ones that need root by their bin', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlsm-declaration-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'bin'));
+  for (const name of ['rooty', 'plain']) fs.writeFileSync(path.join(dir, 'bin', `${name}_lsmplugin.js`), '');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'several',
+    bin: { rooty_lsmplugin: 'bin/rooty_lsmplugin.js', plain_lsmplugin: 'bin/plain_lsmplugin.js' },
+    openlsm: { requireRoot: ['rooty_lsmplugin'] },
+  }));
+  assert.equal(declaresRoot(path.join(dir, 'bin', 'rooty_lsmplugin.js')), true);
+  assert.equal(declaresRoot(path.join(dir, 'bin', 'plain_lsmplugin.js')), false);
+});
