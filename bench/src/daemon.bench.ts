@@ -1,44 +1,33 @@
 /**
- * openlsmd benchmark, with the simulator plugin:
+ * openlsmd benchmark, with the simulator plugin served two ways (daemon-setup.ts): `sim`, many sessions per
+ * process (what the sim plugin declares), and `simiso`, one process per session (lsm's model):
  *  - connect + first call (`Client.connect` + `systems`) through the daemon, paced like separate tool runs
- *    (200 connections) and back to back (50), against embedded mode (30 connections, a plugin process each);
+ *    (one every 200 ms) and back to back, for both, against embedded mode (a plugin process per connection);
  *  - `lsmcli -u sim://... list --type volumes` wall time with 1,000 volumes, through the daemon and embedded
  *    (median of 20 runs each);
  *  - listing those 1,000 volumes on an open session: openlsm client (msgpack relayed byte for byte) against a
  *    libstoragemgmt-framed client (translated to lsm's JSON by the daemon).
  *
- * Aims (issue): connect + first call p50 < 10 ms through the daemon; lsmcli list of 1,000 volumes < 100 ms.
+ * Aims (issues 6 and 8): connect + first call p50 < 10 ms through the daemon, back to back as spaced;
+ * lsmcli list of 1,000 volumes < 100 ms.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@openlsm/client';
 import { encodeLsmFrame, LsmFrameReader, parseLsmJson, stringifyLsmJson } from '@openlsm/daemon';
-import { percentile } from './stats.js';
+import { loadAverage, root, sleep, startDaemon, summary } from './daemon-setup.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const openlsmd = path.join(root, 'packages/daemon/bin/openlsmd.js');
-const simPlugin = path.join(root, 'plugins/sim/bin/sim_lsmplugin.js');
 const lsmcli = path.join(root, 'cli/bin/lsmcli.js');
 
-const PACED_CONNECTIONS = 200;
+const PACED_CONNECTIONS = 100;
 const PACE_MS = 200;
 const BURST_CONNECTIONS = 50;
 const EMBEDDED_CONNECTIONS = 30;
 const VOLUMES = 1_000;
 const CLI_RUNS = 20;
 const LIST_RUNS = 20;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function summary(samples: number[]): string {
-  const s = [...samples].sort((a, b) => a - b);
-  return `p50 ${percentile(s, 50).toFixed(2)} ms, p99 ${percentile(s, 99).toFixed(2)} ms (n=${s.length})`;
-}
 
 async function connectAndCall(uri: string, env: NodeJS.ProcessEnv, mode: 'daemon' | 'embedded'): Promise<number> {
   const start = performance.now();
@@ -54,14 +43,14 @@ async function lsmSession(socketPath: string) {
   const socket = net.connect({ path: socketPath });
   await new Promise((r) => socket.once('connect', r));
   const reader = new LsmFrameReader();
-  const queue: string[] = [];
+  const queue: Buffer[] = [];
   let wake: (() => void) | undefined;
   socket.on('data', (chunk: Buffer) => { queue.push(...reader.push(chunk)); wake?.(); });
   return {
     async call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
       socket.write(encodeLsmFrame(stringifyLsmJson({ method, id: 100, params: { ...params, flags: 0 } })));
       while (queue.length === 0) await new Promise<void>((r) => { wake = r; });
-      const answer = parseLsmJson(queue.shift() as string) as { result?: unknown; error?: { message: string } };
+      const answer = parseLsmJson((queue.shift() as Buffer).toString()) as { result?: unknown; error?: { message: string } };
       if (answer.error) throw new Error(answer.error.message);
       return answer.result;
     },
@@ -78,47 +67,34 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): number {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'openlsm-daemon-bench-'));
-  const pluginDir = path.join(dir, 'plugins');
-  const socketDir = path.join(dir, 'ipc');
-  mkdirSync(pluginDir);
-  symlinkSync(simPlugin, path.join(pluginDir, 'sim_lsmplugin'));
-  writeFileSync(path.join(dir, 'openlsmd.yaml'), 'log_level: warn\n');
-  const stateFile = path.join(dir, 'state.sqlite3');
-  const uri = `sim://?statefile=${encodeURIComponent(stateFile)}`;
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, LSM_SIM_TIME: '0' };
-  delete baseEnv.LSM_SIM_DATA;
-  const daemonEnv = { ...baseEnv, LSM_UDS_PATH: socketDir };
-  const embeddedEnv = { ...baseEnv, LSM_UDS_PATH: path.join(dir, 'no-daemon') };
-  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
-  console.log(`host: ${os.cpus().length} CPUs, load average ${load()} at start`);
-  const daemon = spawn(process.execPath, [openlsmd, '--socket-dir', socketDir, '--plugin-dir', pluginDir, '--config', path.join(dir, 'openlsmd.yaml')], {
-    env: baseEnv, stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  console.log(`host: ${os.cpus().length} CPUs, load average ${loadAverage()} at start`);
+  const daemon = await startDaemon();
+  const uri = daemon.uri('sim');
+  const daemonEnv = daemon.env;
+  const embeddedEnv = daemon.embeddedEnv;
   try {
-    for (let i = 0; !existsSync(path.join(socketDir, 'sim')); i++) {
-      if (i > 500) throw new Error('openlsmd did not create its sim socket');
-      await sleep(20);
-    }
-    await sleep(500); // the warm process loads
-
     // Warm both paths (module caches, the state file) before measuring.
     for (let i = 0; i < 5; i++) await connectAndCall(uri, daemonEnv, 'daemon');
     await connectAndCall(uri, embeddedEnv, 'embedded');
 
-    const paced: number[] = [];
-    for (let i = 0; i < PACED_CONNECTIONS; i++) {
-      paced.push(await connectAndCall(uri, daemonEnv, 'daemon'));
-      await sleep(PACE_MS);
+    console.log('connect + first call (Client.connect + systems), sim://');
+    for (const scheme of ['sim', 'simiso'] as const) {
+      const target = daemon.uri(scheme);
+      const paced: number[] = [];
+      for (let i = 0; i < PACED_CONNECTIONS; i++) {
+        paced.push(await connectAndCall(target, daemonEnv, 'daemon'));
+        await sleep(PACE_MS);
+      }
+      const burst: number[] = [];
+      for (let i = 0; i < BURST_CONNECTIONS; i++) burst.push(await connectAndCall(target, daemonEnv, 'daemon'));
+      const mode = scheme === 'sim' ? 'many sessions per process' : 'one process per session';
+      console.log(`  daemon, ${mode}, one every ${PACE_MS} ms: ${summary(paced)}`);
+      console.log(`  daemon, ${mode}, back to back:       ${summary(burst)}`);
+      await sleep(1_000);
     }
-    const burst: number[] = [];
-    for (let i = 0; i < BURST_CONNECTIONS; i++) burst.push(await connectAndCall(uri, daemonEnv, 'daemon'));
     const embedded: number[] = [];
     for (let i = 0; i < EMBEDDED_CONNECTIONS; i++) embedded.push(await connectAndCall(uri, embeddedEnv, 'embedded'));
-    console.log('connect + first call (Client.connect + systems), sim://');
-    console.log(`  daemon, one every ${PACE_MS} ms:   ${summary(paced)}`);
-    console.log(`  daemon, back to back:        ${summary(burst)}`);
-    console.log(`  embedded (process per call): ${summary(embedded)}`);
+    console.log(`  embedded (process per call):  ${summary(embedded)}`);
 
     // 1,000 volumes in the state file.
     const client = await Client.connect(uri, { env: daemonEnv, mode: 'daemon' });
@@ -137,7 +113,7 @@ async function main(): Promise<void> {
       listOwn.push(performance.now() - start);
     }
     await client.close();
-    const lsm = await lsmSession(path.join(socketDir, 'sim'));
+    const lsm = await lsmSession(path.join(daemon.socketDir, 'sim'));
     await lsm.call('plugin_register', { uri, password: null, timeout: 30_000 });
     const listLsm: number[] = [];
     for (let i = 0; i < LIST_RUNS; i++) {
@@ -182,11 +158,9 @@ console.log(v.length);`;
     console.log(`  embedded:           ${summary(cliEmbedded)}`);
     console.log(`  SDK script (connect, list, print count) through the daemon: ${summary(sdk)}`);
     console.log(`  (node -e 0 alone:   ${summary(nodeBaseline)})`);
-    console.log(`load average ${load()} at the end`);
+    console.log(`load average ${loadAverage()} at the end`);
   } finally {
-    daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await daemon.stop();
   }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Installed entry point. `npm run build` (which `npm ci` runs) compiles dist/ and bundles it into one file that
-// starts ~40 ms faster (see scripts/bundle.mjs); without the bundle, the compiled modules are loaded directly.
-import { existsSync } from 'node:fs';
+// Installed entry point. `npm run build` (which `npm ci` runs) compiles dist/ and bundles it into one file with a
+// V8 code cache, which starts much faster (see bundle-loader.js and scripts/bundle.mjs); without the bundle, the
+// compiled modules are loaded directly. CommonJS (bin/package.json), like the bundle: a command that starts as a
+// script never pays for Node's ES module loader.
+'use strict';
 
-const bundle = new URL('../dist/lsmcli.bundle.mjs', import.meta.url);
-await import(existsSync(bundle) ? bundle.href : '../dist/main.js');
+if (!require('./bundle-loader.js').runBundle()) import('../dist/main.js');

@@ -20,13 +20,13 @@ _lsmcli() {
     esac
     case "$cmd:$prev" in
         list:--type) COMPREPLY=($(compgen -W "volumes pools fs snapshots exports nfs_client_auth access_groups systems disks plugins target_ports batteries" -- "$cur")); return ;;
-        volume-create|vc:--provisioning) COMPREPLY=($(compgen -W "default thin full" -- "$cur")); return ;;
-        volume-raid-create|vrc:--raid-type) COMPREPLY=($(compgen -W "raid0 raid1 raid5 raid6 raid10 raid50 raid60" -- "$cur")); return ;;
+        volume-create:--provisioning|vc:--provisioning) COMPREPLY=($(compgen -W "default thin full" -- "$cur")); return ;;
+        volume-raid-create:--raid-type|vrc:--raid-type) COMPREPLY=($(compgen -W "raid0 raid1 raid5 raid6 raid10 raid50 raid60" -- "$cur")); return ;;
         volume-replicate:--rep-type) COMPREPLY=($(compgen -W "clone copy mirror_async mirror_sync" -- "$cur")); return ;;
         volume-replicate-range:--rep-type) COMPREPLY=($(compgen -W "clone copy" -- "$cur")); return ;;
-        volume-phy-disk-cache-update|vpdcu:--policy) COMPREPLY=($(compgen -W "enable disable" -- "$cur")); return ;;
-        volume-read-cache-policy-update|vrcpu:--policy) COMPREPLY=($(compgen -W "enable disable" -- "$cur")); return ;;
-        volume-write-cache-policy-update|vwcpu:--policy) COMPREPLY=($(compgen -W "wb auto wt" -- "$cur")); return ;;
+        volume-phy-disk-cache-update:--policy|vpdcu:--policy) COMPREPLY=($(compgen -W "enable disable" -- "$cur")); return ;;
+        volume-read-cache-policy-update:--policy|vrcpu:--policy) COMPREPLY=($(compgen -W "enable disable" -- "$cur")); return ;;
+        volume-write-cache-policy-update:--policy|vwcpu:--policy) COMPREPLY=($(compgen -W "wb auto wt" -- "$cur")); return ;;
     esac
     case "$prev" in
         --uri|-u|--terse|-t|--wait|-w|--output|-o|--fork_plugin|--type|--sys|--pool|--vol|--disk|--ag|--fs|--nfs-export|--tgt|--job|--read-pct|--name|--size|--provisioning|--raid-type|--strip-size|--rep-type|--src-vol|--dst-vol|--src-start|--dst-start|--count|--policy|--init|--in-user|--in-pass|--out-user|--out-pass|--exportpath|--anonuid|--anongid|--auth-type|--root-host|--ro-host|--rw-host|--export|--src-fs|--dst-name|--backing-snapshot|--snap|--file|--fileas|--src|--dst|--path|--slot|--state) return ;;

@@ -3,9 +3,11 @@
  * first use (or adopted from the one main.ts started early) and always closed by run.ts.
  */
 import type { Client } from '@openlsm/client';
+import { ErrorNumber, LsmError } from '@openlsm/core';
 import type { EmbeddedPlugin } from '@openlsm/client/embedded';
 import { ArgError, ExitCode, ExitWith } from './errors.js';
 import type { Printer } from './output/printer.js';
+import { askPassword } from './prompt.js';
 import { checkPasswordUser, chooseUri, type ConnectionSettings, DEFAULT_TIMEOUT_MS, pluginEnvironment } from './settings.js';
 
 /** The global options as commander parsed them. */
@@ -50,16 +52,25 @@ export async function openClient(settings: ConnectionSettings, started?: Promise
   }
 }
 
-/** `--fork_plugin <exe>`: lsmcli runs that executable as the URI's plugin; exit 8 when it cannot start. */
+/**
+ * `--fork_plugin <exe>`: lsmcli runs that executable as the URI's plugin; exit 8 when it cannot start, which
+ * includes a plugin that dies before it answered `plugin_register`.
+ */
 async function forkPlugin(settings: ConnectionSettings, executable: string, env: NodeJS.ProcessEnv): Promise<Client> {
   const { spawnPlugin } = await import('@openlsm/client/embedded');
+  const failed = (err: unknown) => new ExitWith(ExitCode.PLUGIN_START, `Plug-in failed to start: ${err instanceof Error ? err.message : String(err)}`);
   let started: EmbeddedPlugin;
   try {
     started = await spawnPlugin(executable, pluginEnvironment(env));
   } catch (err) {
-    throw new ExitWith(ExitCode.PLUGIN_START, `Plug-in failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    throw failed(err);
   }
-  return openClient(settings, Promise.resolve(started));
+  try {
+    return await openClient(settings, Promise.resolve(started));
+  } catch (err) {
+    if (err instanceof LsmError && err.code === ErrorNumber.TRANSPORT_COMMUNICATION) throw failed(err);
+    throw err;
+  }
 }
 
 /** Closes a client that may have failed to open (its error was reported where it was used). */
@@ -69,11 +80,6 @@ export async function closeQuietly(client: Promise<Client>): Promise<void> {
   } catch {
     // nothing was opened
   }
-}
-
-async function promptPassword(): Promise<string> {
-  const { read } = await import('read');
-  return read({ prompt: 'Password: ', silent: true, output: process.stderr });
 }
 
 export class Context {
@@ -111,7 +117,7 @@ export class Context {
   async #open(): Promise<Client> {
     const uri = chooseUri(this.globals.uri, this.env);
     if (!uri) throw new ArgError('--uri missing or export LSMCLI_URI');
-    const password = this.globals.prompt ? await promptPassword() : (this.env.LSMCLI_PASSWORD || null);
+    const password = this.globals.prompt ? await askPassword() : (this.env.LSMCLI_PASSWORD || null);
     checkPasswordUser(uri, password);
     const settings: ConnectionSettings = { uri, password, timeoutMs: this.globals.wait ?? DEFAULT_TIMEOUT_MS };
     if (this.globals.fork_plugin !== undefined) return forkPlugin(settings, this.globals.fork_plugin, this.env);

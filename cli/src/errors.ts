@@ -21,9 +21,13 @@ export const ExitCode = {
 
 /** An argument error: printed as `lsmcli: error: <message>`, exit 2. */
 export class ArgError extends Error {
-  constructor(message: string) {
+  /** Print lsmcli's one-line usage first, as argparse does for errors about the command line's shape. */
+  readonly usage: boolean;
+
+  constructor(message: string, options: { usage?: boolean } = {}) {
     super(message);
     this.name = 'ArgError';
+    this.usage = options.usage === true;
   }
 }
 

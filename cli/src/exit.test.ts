@@ -19,7 +19,21 @@ describe('exit codes and error texts', () => {
     assert.deepEqual(describeError(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"), false),
       { exitCode: 2, text: "lsmcli: error: unknown option '--x'\n" });
     assert.equal(describeError(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'), false).exitCode, 0);
-    assert.equal(describeError(new CommanderError(1, 'commander.help', '(outputHelp)'), false).exitCode, 1);
+    // `lsmcli help` and `lsmcli help <command>` print help and succeed.
+    assert.equal(describeError(new CommanderError(0, 'commander.help', '(outputHelp)'), false).exitCode, 0);
+  });
+
+  test('errors about the command line\'s shape print lsm\'s one-line usage first', () => {
+    const { exitCode, text } = describeError(new ArgError('the following arguments are required: command', { usage: true }), false);
+    assert.equal(exitCode, 2);
+    assert.match(text, /^usage: lsmcli \[-h\] \[-v\] \[-u <URI>\] .*<command> \[command options\]\nlsmcli: error: the following arguments are required: command\n$/);
+  });
+
+  test('a URI password in any message is removed before printing, in text and JSON', () => {
+    const err = new LsmError(101, 'uri missing "scheme" or is in invalid form: "sim:/admin:SeCrEt123@host"');
+    assert.doesNotMatch(describeError(err, false).text, /SeCrEt123/);
+    assert.doesNotMatch(describeError(err, true).text, /SeCrEt123/);
+    assert.doesNotMatch(describeError(new ArgError('bad sim:admin:SeCrEt123@host'), false).text, /SeCrEt123/);
   });
 
   test('ExitWith carries its code silently', () => {

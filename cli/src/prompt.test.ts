@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { progressLine, startProgress } from './progress.js';
-import { confirm } from './prompt.js';
+import { ArgError } from './errors.js';
+import { askPassword, confirm } from './prompt.js';
 
 async function answer(input: string | null): Promise<[boolean, string]> {
   const stdin = new PassThrough();
@@ -27,6 +28,23 @@ describe('confirmation prompt (no terminal: the first line of stdin decides)', (
       assert.equal(ok, false);
       assert.match(text, /^Warning: You are about to do an operation that will cause data to be lost!\nPress \[Y\|y\] to continue, any other key to abort\nOperation aborted!\n$/);
     }
+  });
+});
+
+describe('password prompt (-P) without a terminal', () => {
+  const io = (input: string | null) => {
+    const stdin = new PassThrough();
+    if (input === null) stdin.end();
+    else stdin.end(input);
+    return { input: stdin as unknown as NodeJS.ReadStream, output: new PassThrough() };
+  };
+
+  test('reads one line', async () => {
+    assert.equal(await askPassword(io('s3cret\nrest\n')), 's3cret');
+  });
+
+  test('end of input before a line is an argument error, not a wait for ever', async () => {
+    await assert.rejects(askPassword(io(null)), (err) => err instanceof ArgError && /standard input ended/.test(err.message));
   });
 });
 

@@ -2,14 +2,16 @@
  * The CLI proper, loaded by main.ts once the plugin is starting: parses the arguments with commander, runs
  * the command's handler (its module is imported only now), and reports errors. Returns the exit code.
  */
-import { readFileSync } from 'node:fs';
-import type { PreParsed } from './args/preparse.js';
-import { buildProgram } from './args/program.js';
+import { dashValueError, type PreParsed } from './args/preparse.js';
+import { buildProgram, shortUsage } from './args/program.js';
 import type { CommandSpec, Family } from './args/spec.js';
+import { findCommand } from './args/table.js';
 import type { Handler } from './commands/handler.js';
 import { closeQuietly, Context, type EarlyClient, type Globals } from './context.js';
+import { ArgError, ExitCode } from './errors.js';
 import { describeError } from './exit.js';
 import { Printer } from './output/printer.js';
+import { version } from './version.js';
 
 const families: Record<Family, () => Promise<{ handlers: Record<string, Handler> }>> = {
   list: () => import('./commands/list.js'),
@@ -20,15 +22,6 @@ const families: Record<Family, () => Promise<{ handlers: Record<string, Handler>
   fs: () => import('./commands/fs.js'),
   local: () => import('./commands/local.js'),
 };
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export interface RunIo {
   stdout(s: string): void;
@@ -67,6 +60,15 @@ export function run(pre: PreParsed, early: EarlyClient | undefined, io: RunIo): 
   const code = (async () => {
     let exitCode = 0;
     try {
+      // As lsm's: no arguments at all print the usage and exit 1; options without a command are an error.
+      if (pre.argv.length === 0) {
+        io.stdout(`${shortUsage()}\n`);
+        return ExitCode.INTERRUPTED;
+      }
+      if (!pre.hasCommandWord && !pre.help) throw new ArgError('the following arguments are required: command', { usage: true });
+      const spec = pre.command === undefined ? undefined : findCommand(pre.command);
+      const dashValue = spec && dashValueError(pre.argv, new Set(spec.options.filter((o) => o.value).map((o) => `--${o.long}`)));
+      if (dashValue) throw new ArgError(dashValue, { usage: true });
       const program = buildProgram(version(), { writeOut: io.stdout, writeErr: io.stderr }, action, pre.command);
       await program.parseAsync(pre.argv, { from: 'user' });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preParse } from './preparse.js';
+import { dashValueError, preParse } from './preparse.js';
 
 describe('preParse', () => {
   test('expands list shortcuts and short aliases at the command position only', () => {
@@ -23,12 +23,28 @@ describe('preParse', () => {
     assert.equal(preParse(['-usim://c', 'ls']).uri, 'sim://c');
     assert.equal(preParse(['ls', '-P']).prompt, true);
     assert.equal(preParse(['vc', '-h']).help, true);
+    assert.equal(preParse(['vc', '-h']).version, false);
+    assert.equal(preParse(['ls', '--version']).version, true);
+    assert.equal(preParse(['-h', '-v']).version, false, 'the first of -h and -v wins, as in argparse');
+    assert.equal(preParse(['-t', '-v', 'ls']).version, false, '-v as the value of -t');
     assert.equal(preParse(['ls', '-o', 'JSON']).json, true);
     assert.equal(preParse(['ls', '--output=text']).json, false);
   });
 
-  test('unknown words leave the command undefined', () => {
+  test('unknown words leave the command undefined; options alone have no command word', () => {
     assert.equal(preParse(['bogus']).command, undefined);
+    assert.equal(preParse(['bogus']).hasCommandWord, true);
     assert.equal(preParse([]).command, undefined);
+    assert.equal(preParse(['-u', 'sim://', '-w', '100']).hasCommandWord, false);
+  });
+
+  test('a value option followed by a word starting with "-" says how to pass it (argparse\'s --opt=value)', () => {
+    const options = new Set(['--name', '--anonuid']);
+    assert.equal(dashValueError(['vc', '--name', '-foo', '--size', '1'], options),
+      'argument --name: expected one argument; to give a value that starts with "-", write --name=-foo');
+    assert.equal(dashValueError(['vc', '--name=-foo'], options), undefined);
+    assert.equal(dashValueError(['fs-export', '--anonuid', '-1'], options), undefined);
+    assert.equal(dashValueError(['vc', '--name', '-'], options), undefined);
+    assert.equal(dashValueError(['vc', '--', '--name', '-x'], options), undefined);
   });
 });

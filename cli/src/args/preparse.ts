@@ -11,12 +11,17 @@ export interface PreParsed {
   argv: string[];
   /** The command's full name, or undefined when there is none (or it is unknown). */
   command: string | undefined;
+  /** A word stands where the command goes (known or not); false for `lsmcli -u sim://`. */
+  hasCommandWord: boolean;
   /** Last `-u/--uri` value. */
   uri: string | undefined;
   /** Last `-w/--wait` value, as written. */
   wait: string | undefined;
   prompt: boolean;
+  /** `-h`/`--help` or `-v`/`--version` was given. */
   help: boolean;
+  /** `-v`/`--version` comes before any `-h`: only the version is printed (argparse acts on the first). */
+  version: boolean;
   /** `-o json` / `--output json` was given (errors are then printed as JSON too). */
   json: boolean;
 }
@@ -56,14 +61,17 @@ export function preParse(input: readonly string[]): PreParsed {
       }
     }
   }
-  const found: PreParsed = { argv, command, uri: undefined, wait: undefined, prompt: false, help: false, json: false };
+  const found: PreParsed = { argv, command, hasCommandWord: commandIndex >= 0, uri: undefined, wait: undefined, prompt: false, help: false, version: false, json: false };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i] as string;
     if (t === '--') break;
     if (t === '-u' || t === '--uri') found.uri = argv[++i];
     else if (t === '-w' || t === '--wait') found.wait = argv[++i];
     else if (t === '-P' || t === '--prompt') found.prompt = true;
-    else if (t === '-h' || t === '--help' || t === '-v' || t === '--version') found.help = true;
+    else if (t === '-h' || t === '--help' || t === '-v' || t === '--version') {
+      if (!found.help) found.version = t === '-v' || t === '--version';
+      found.help = true;
+    }
     else if (t === '-o' || t === '--output') found.json = argv[++i]?.toLowerCase() === 'json';
     else if (globalValueOptions.has(t)) i++;
     else {
@@ -76,4 +84,21 @@ export function preParse(input: readonly string[]): PreParsed {
     }
   }
   return found;
+}
+
+/**
+ * A command option that takes a value, followed by a word starting with `-` (`--name -foo`): commander would
+ * read `-foo` as the global flags `-f -o o` and complain about `-o`. argparse (lsm's lsmcli) refuses it too, and
+ * takes `--name=-foo`; say so. A negative number (`--anonuid -1`) and a lone `-` are values.
+ */
+export function dashValueError(argv: readonly string[], valueOptions: ReadonlySet<string>): string | undefined {
+  for (let i = 0; i < argv.length - 1; i++) {
+    const t = argv[i] as string;
+    if (t === '--') return undefined;
+    const next = argv[i + 1] as string;
+    if (valueOptions.has(t) && next.length > 1 && next.startsWith('-') && !/^-[0-9]/.test(next)) {
+      return `argument ${t}: expected one argument; to give a value that starts with "-", write ${t}=${next}`;
+    }
+  }
+  return undefined;
 }

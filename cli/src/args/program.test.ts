@@ -73,7 +73,7 @@ describe('the commander program', () => {
     }
   });
 
-  test('--help and --version exit 0; no command exits 1', async () => {
+  test('--help, help, help <command> and --version exit 0', async () => {
     const help = await parse(['volume-create', '--help']);
     assert.equal(help.exitCode, 0);
     assert.match(help.out, /--provisioning <PROV>/);
@@ -81,7 +81,12 @@ describe('the commander program', () => {
     const version = await parse(['-v']);
     assert.equal(version.exitCode, 0);
     assert.equal(version.out, 'lsmcli 9.9.9\n');
-    assert.equal((await parse([])).exitCode, 1);
+    const helpCommand = await parse(['help'], false);
+    assert.equal(helpCommand.exitCode, 0, helpCommand.err);
+    assert.match(helpCommand.out, /^Usage: lsmcli <command>/);
+    const helpOf = await parse(['help', 'volume-create'], false);
+    assert.equal(helpOf.exitCode, 0, helpOf.err);
+    assert.match(helpOf.out, /--provisioning <PROV>/);
   });
 
   test('every command has a summary, an output description and an example', () => {

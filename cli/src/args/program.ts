@@ -36,6 +36,18 @@ function toOption(o: OptionSpec): Option {
   return option;
 }
 
+/**
+ * The one-line usage lsm prints without arguments and above errors about the command line's shape (argparse's
+ * `usage: lsmcli [-h] [-v] [-u <URI>] ... command ...`).
+ */
+export function shortUsage(): string {
+  const flags = globalOptions.filter((o) => !o.hidden).map((o) => {
+    const name = o.short ? `-${o.short}` : o.long.length === 1 ? `-${o.long}` : `--${o.long}`;
+    return o.value ? `[${name} ${o.value}]` : `[${name}]`;
+  });
+  return `usage: lsmcli [-h] [-v] ${flags.join(' ')} <command> [command options]`;
+}
+
 /** The help text after a command's options: its output and examples. */
 export function helpAfter(spec: CommandSpec): string {
   const lines = ['', `Output: ${spec.output}`, '', 'Examples:'];

@@ -1,6 +1,7 @@
 /**
  * What lsmcli shows of each object: its columns, in lsmcli's order and with lsmcli's headers. Columns marked
- * `scriptOnly` appear only with -s. The JSON form of each object is lsm's own fields (plus `size_bytes`).
+ * `scriptOnly` appear only with -s. The JSON form of each object is lsm's own fields (plus `size_bytes`). Which
+ * values -H turns into sizes follows lsm's data_display.py (for volumes and disks also the block size).
  */
 import {
   type AccessGroup, type Battery, type Disk, type FileSystem, type FsSnapshot, formatSizeHuman, type NfsExport,
@@ -50,8 +51,9 @@ const custom = <T>(header: string, get: (o: T) => number, show: (n: number) => s
   ({ header, value: (o, f) => (f.enumNumbers ? String(get(o)) : show(get(o))), ...(scriptOnly ? { scriptOnly } : {}) });
 const list = <T>(header: string, get: (o: T) => readonly string[], scriptOnly = false): Column<T> =>
   ({ header, value: (o) => get(o), ...(scriptOnly ? { scriptOnly } : {}) });
+// A list, as lsm's: blank in column mode, and with -s the row is left out when no local device matches.
 const diskPaths = <T extends { vpd83: string }>(): Column<T> =>
-  ({ header: 'Disk Paths', value: (o, f) => (o.vpd83 ? f.diskPaths?.get(o.vpd83.toLowerCase()) ?? '' : '') });
+  ({ header: 'Disk Paths', value: (o, f) => (o.vpd83 ? f.diskPaths?.get(o.vpd83.toLowerCase()) ?? [] : []) });
 
 const withSize = <T extends { block_size: bigint; num_of_blocks: bigint }>(o: T) => ({ ...o, size_bytes: sizeBytes(o) });
 const same = (o: unknown) => o;
@@ -78,7 +80,7 @@ export const poolView: ObjectView<Pool> = {
 export const volumeView: ObjectView<Volume> = {
   columns: [
     text('ID', (v) => v.id), text('Name', (v) => v.name), text('SCSI VPD 0x83', (v) => v.vpd83),
-    num('Block Size', (v) => v.block_size, true), num('Block Count', (v) => v.num_of_blocks, true),
+    size('Block Size', (v) => v.block_size, true), num('Block Count', (v) => v.num_of_blocks, true),
     size('Size', sizeBytes), custom('Disabled', (v) => v.admin_state, adminStateText),
     text('Pool ID', (v) => v.pool_id), text('System ID', (v) => v.system_id), diskPaths<Volume>(),
   ],
@@ -88,7 +90,7 @@ export const volumeView: ObjectView<Volume> = {
 export const diskView: ObjectView<Disk> = {
   columns: [
     text('ID', (d) => d.id), text('Name', (d) => d.name), enumCol('Type', (d) => d.disk_type, diskTypeNames),
-    num('Block Size', (d) => d.block_size, true), num('Block Count', (d) => d.num_of_blocks, true),
+    size('Block Size', (d) => d.block_size, true), num('Block Count', (d) => d.num_of_blocks, true),
     size('Size', sizeBytes), bitmapCol('Status', (d) => d.status, diskStatusNames), text('System ID', (d) => d.system_id),
     text('SCSI VPD 0x83', (d) => d.vpd83), diskPaths<Disk>(),
     custom('Revolutions Per Minute', (d) => d.rpm, diskRpmText), enumCol('Link Type', (d) => d.link_type, linkTypeNames),
@@ -129,14 +131,12 @@ export const snapshotView: ObjectView<FsSnapshot> = {
   json: same,
 };
 
-const anon = (n: number) => (n === -1 ? 'N/A' : n === -2 ? 'Error' : String(n));
-
 export const exportView: ObjectView<NfsExport> = {
   columns: [
     text('ID', (e) => e.id), text('FileSystem ID', (e) => e.fs_id), text('Export Path', (e) => e.export_path),
     text('Auth Type', (e) => e.auth, true), list('Root Hosts', (e) => e.root), list('RW Hosts', (e) => e.rw),
-    list('RO Hosts', (e) => e.ro), custom('Anonymous UID', (e) => e.anonuid, anon, true),
-    custom('Anonymous GID', (e) => e.anongid, anon, true), text('Options', (e) => e.options),
+    list('RO Hosts', (e) => e.ro), num('Anonymous UID', (e) => e.anonuid, true),
+    num('Anonymous GID', (e) => e.anongid, true), text('Options', (e) => e.options),
   ],
   json: same,
 };

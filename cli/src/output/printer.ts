@@ -49,19 +49,15 @@ export class Printer {
     }
     if (items.length === 0) return;
     const f = this.#format;
-    if (this.settings.script) {
-      const blocks = items.map((o) => view.columns.map((c) => [c.header, c.value(o, f)] as const));
-      this.#write(renderScript(blocks, this.settings.terse ?? ' | '));
-      return;
-    }
-    const columns = view.columns.filter((c) => !c.scriptOnly);
+    const columns = this.settings.script ? view.columns : view.columns.filter((c) => !c.scriptOnly);
     const rows = items.map((o) => columns.map((c) => c.value(o, f)));
-    this.#write(renderColumns(columns.map((c) => c.header), rows, this.#columnStyle()));
+    const headers = columns.map((c) => c.header);
+    this.#write(this.settings.script ? renderScript(headers, rows, this.settings.terse ?? ' | ') : renderColumns(headers, rows, this.#columnStyle()));
   }
 
-  /** Key/value rows without frames (capabilities), padded like a table. */
+  /** Key/value rows as one script-mode block, framed by dashed lines (lsm prints capabilities this way). */
   pairs(pairs: readonly (readonly [string, Cell])[]): void {
-    this.#write(renderColumns(['', ''], pairs.map(([k, v]) => [k, v]), { separator: this.settings.terse ?? ' | ', header: false }));
+    this.#write(renderScript(pairs.map(([k]) => k), [pairs.map(([, v]) => v)], this.settings.terse ?? ' | '));
   }
 
   /** A value that prints as `text` in text mode and as `json` with -o json. */

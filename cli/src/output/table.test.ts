@@ -31,8 +31,12 @@ describe('renderColumns', () => {
     assert.equal(text, 'P1 ,Pool 1\nP22,x     \n');
   });
 
+  test('a column empty in every row is still one blank wide, as lsm\'s (`OK, ,sim-01` with -t ,)', () => {
+    assert.equal(renderColumns(['Status', 'Info', 'System ID'], [['OK', '', 'sim-01']], { separator: ',', header: false }), 'OK, ,sim-01\n');
+  });
+
   test('an empty cell list still prints one row; no rows and no header print nothing', () => {
-    assert.equal(renderColumns(['A', 'B'], [['x', []]], { separator: '|', header: false }), 'x|\n');
+    assert.equal(renderColumns(['A', 'B'], [['x', []]], { separator: '|', header: false }), 'x| \n');
     assert.equal(renderColumns(['A'], [], { separator: '|', header: false }), '');
   });
 
@@ -44,8 +48,28 @@ describe('renderColumns', () => {
 });
 
 describe('renderScript', () => {
+  test('every block as wide as the widest, one separator between blocks, empty lists left out (lsm\'s -s)', () => {
+    const text = renderScript(['ID', 'Root Hosts', 'RW Hosts', 'Options'], [
+      ['EXP_ID_00001', [], ['10.0.0.1', 'a-much-longer-host-name'], []],
+      ['EXP_ID_00002', ['h'], [], 'rw,sync,no_root_squash'],
+    ], ' | ');
+    assert.equal(text, [
+      // Values padded to the longest value; of a list only the first item counts, as in lsm's data_display.py.
+      '-'.repeat(35),
+      'ID         | EXP_ID_00001          ',
+      'RW Hosts   | 10.0.0.1              ',
+      '           | a-much-longer-host-name',
+      '-'.repeat(35),
+      'ID         | EXP_ID_00002          ',
+      'Root Hosts | h                     ',
+      'Options    | rw,sync,no_root_squash',
+      '-'.repeat(35),
+      '',
+    ].join('\n'));
+  });
+
   test('frames each object and pads keys', () => {
-    const text = renderScript([[['ID', 'sim-01'], ['Name', 'LSM sim'], ['Hosts', ['a', 'b']]]], ' | ');
+    const text = renderScript(['ID', 'Name', 'Hosts'], [['sim-01', 'LSM sim', ['a', 'b']]], ' | ');
     assert.equal(text, [
       '---------------',
       'ID    | sim-01 ',

@@ -1,8 +1,10 @@
 /**
  * lsmcli's two text layouts. Column mode: padded columns joined by " | " (or the -t separator), a header and a
  * dashed line as wide as the table; a cell with several values continues on extra rows whose other cells are
- * blank. Script mode (-s): one framed `Key | Value` block per object.
+ * blank. Script mode (-s): one `Key | Value` block per object. The widths and separator lines follow lsm's
+ * lsmcli (tools/lsmcli/data_display.py) exactly, since scripts cut its output by column.
  */
+import { displayText } from '@openlsm/core';
 
 /** One cell: a single value, or several values printed one per row. */
 export type Cell = string | readonly string[];
@@ -14,59 +16,123 @@ export interface ColumnStyle {
   header: boolean;
 }
 
-// Control characters in names come from the array, not from us: printed raw they could move the cursor or
-// rewrite the terminal title, and a newline would forge a row. Show them escaped instead.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * Names come from the array, not from us: printed raw, control characters could move the cursor or rewrite the
+ * terminal title, a newline would forge a row, and bidi or invisible characters would show a name other than
+ * the stored one. `displayText` (core) shows them escaped (`\x1b`, `\u202e`).
+ */
+export const printable = displayText;
 
-// eslint-disable-next-line no-control-regex
-const HAS_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** `s` with control characters shown as `\xNN`. */
-export function printable(s: string): string {
-  if (!HAS_CONTROL.test(s)) return s;
-  return s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/** A cell made safe to print: a string, or the lines of a multi-value cell. */
+function escaped(cell: Cell): string | readonly string[] {
+  return typeof cell === 'string' ? printable(cell) : cell.map(printable);
 }
 
-function linesOf(cell: Cell): readonly string[] {
-  return typeof cell === 'string' ? [printable(cell)] : cell.map(printable);
+/** Every cell made printable, in one flat array: row `r`, column `c` at `r * n + c`. */
+function escapeAll(rows: readonly (readonly Cell[])[], n: number): (string | readonly string[])[] {
+  const cells: (string | readonly string[])[] = new Array(rows.length * n);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as readonly Cell[];
+    for (let c = 0; c < n; c++) cells[r * n + c] = escaped(row[c] ?? '');
+  }
+  return cells;
 }
+
+/** `n` blanks; one string is cut for every padding (a listing pads thousands of cells). */
+let blanks = '';
+function pad(n: number): string {
+  if (n <= 0) return '';
+  if (blanks.length < n) blanks = ' '.repeat(Math.max(n, 2 * blanks.length, 64));
+  return blanks.slice(0, n);
+}
+
+// Both layouts are on the path of every listing, and they run once per process: before the JIT has seen them.
+// They are written for that, one pass to measure and one to write, with no array per cell or per line.
 
 /** Renders rows as padded columns; returns the text with a trailing newline ('' when there is nothing). */
 export function renderColumns(headers: readonly string[], rows: readonly (readonly Cell[])[], style: ColumnStyle): string {
-  const physical: string[][] = [];
-  for (const row of rows) {
-    const cells = row.map(linesOf);
-    const height = Math.max(1, ...cells.map((c) => c.length));
-    for (let i = 0; i < height; i++) physical.push(cells.map((c) => c[i] ?? ''));
+  if (rows.length === 0 && !style.header) return '';
+  const n = headers.length;
+  // At least one character wide, as lsm's: a column that is empty in every row (pool Info with -t) still prints
+  // a blank between its separators (`OK, ,sim-01`).
+  const widths = headers.map((h) => (style.header ? Math.max(1, h.length) : 1));
+  const cells = escapeAll(rows, n);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as string | readonly string[];
+    const c = i % n;
+    if (typeof cell === 'string') {
+      if (cell.length > (widths[c] as number)) widths[c] = cell.length;
+    } else {
+      for (const line of cell) if (line.length > (widths[c] as number)) widths[c] = line.length;
+    }
   }
-  if (physical.length === 0 && !style.header) return '';
-  const widths = headers.map((h, i) => {
-    let w = style.header ? h.length : 0;
-    for (const line of physical) w = Math.max(w, (line[i] ?? '').length);
-    return w;
-  });
-  const join = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(style.separator);
-  const out: string[] = [];
+  const sep = style.separator;
+  let out = '';
   if (style.header) {
-    const head = join(headers);
-    out.push(head, '-'.repeat(head.length));
+    let head = '';
+    for (let c = 0; c < n; c++) {
+      const h = headers[c] as string;
+      head += c === 0 ? h : sep + h;
+      head += pad((widths[c] as number) - h.length);
+    }
+    out = `${head}\n${'-'.repeat(head.length)}\n`;
   }
-  for (const line of physical) out.push(join(line));
-  return out.length ? `${out.join('\n')}\n` : '';
+  for (let r = 0; r < rows.length; r++) {
+    // A multi-value cell continues on extra lines whose other cells are blank.
+    let height = 1;
+    for (let c = 0; c < n; c++) {
+      const cell = cells[r * n + c];
+      if (typeof cell !== 'string' && cell !== undefined && cell.length > height) height = cell.length;
+    }
+    for (let i = 0; i < height; i++) {
+      for (let c = 0; c < n; c++) {
+        const cell = cells[r * n + c];
+        const text = typeof cell === 'string' ? (i === 0 ? cell : '') : (cell?.[i] ?? '');
+        if (c > 0) out += sep;
+        out += text;
+        out += pad((widths[c] as number) - text.length);
+      }
+      out += '\n';
+    }
+  }
+  return out;
 }
 
 /**
- * Script mode: for each object a block framed by dashed lines with one `Key | Value` row per property;
- * multi-value properties continue on rows with an empty key.
+ * Script mode, as lsm's: one block per object (row) with one `Key | Value` line per property (header), every
+ * block as wide as the widest (keys padded to the longest key, values to the longest value; of a list, lsm
+ * measures its first item), one dashed line before each block and one after the last. A list continues on lines
+ * with an empty key; an empty list prints no line at all.
  */
-export function renderScript(objects: readonly (readonly (readonly [string, Cell])[])[], separator: string): string {
-  let out = '';
-  for (const pairs of objects) {
-    const body = renderColumns(['', ''], pairs.map(([k, v]) => [k, v]), { separator, header: false });
-    const width = Math.max(0, ...body.split('\n').map((l) => l.length));
-    const frame = `${'-'.repeat(width)}\n`;
-    out += frame + body + frame;
+export function renderScript(headers: readonly string[], rows: readonly (readonly Cell[])[], separator: string): string {
+  if (rows.length === 0) return '';
+  const n = headers.length;
+  const keys = headers.map(printable);
+  let keyWidth = 1;
+  for (const k of keys) if (k.length > keyWidth) keyWidth = k.length;
+  let valueWidth = 1;
+  const cells = escapeAll(rows, n);
+  for (const cell of cells) {
+    const first = typeof cell === 'string' ? cell : cell[0];
+    if (first !== undefined && first.length > valueWidth) valueWidth = first.length;
   }
-  return out;
+  const frame = `${'-'.repeat(keyWidth + separator.length + valueWidth)}\n`;
+  const paddedKeys = keys.map((k) => k + pad(keyWidth - k.length) + separator);
+  const continued = pad(keyWidth) + separator;
+  let out = '';
+  for (let r = 0; r < rows.length; r++) {
+    out += frame;
+    for (let c = 0; c < n; c++) {
+      const cell = cells[r * n + c] as string | readonly string[];
+      if (typeof cell === 'string') {
+        out += paddedKeys[c] + cell + pad(valueWidth - cell.length) + '\n';
+        continue;
+      }
+      for (let i = 0; i < cell.length; i++) {
+        const line = cell[i] as string;
+        out += (i === 0 ? paddedKeys[c] : continued) + line + pad(valueWidth - line.length) + '\n';
+      }
+    }
+  }
+  return out + frame;
 }

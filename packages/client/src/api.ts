@@ -21,7 +21,7 @@ import type {
 import type { CallOptions } from '@openlsm/ipc';
 
 export interface InvokeOptions extends CallOptions {
-  /** Called with the percentage while a job runs. */
+  /** Called with the percentage while a job runs, once for each new value (100 last). */
   onProgress?: (percent: number, jobId: string) => void;
   /** Longest wait between `job_status` polls when the plugin pushes no progress (default 500 ms). */
   pollIntervalMs?: number;

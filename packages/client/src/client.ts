@@ -162,7 +162,7 @@ export class Client {
       // a short call timeout fail every connection.
       await client.call(PluginRegister, { uri, password: options.password ?? null, timeout: timeoutMs }, { signal: options.signal, timeoutMs: timeoutMs + PLUGIN_START_ALLOWANCE_MS });
     } catch (err) {
-      await client.#shutdown();
+      await client.#shutdown(client.#connection.deadlinesMissed > 0 ? 0 : 1_000);
       throw err;
     }
     return client;
@@ -212,8 +212,15 @@ export class Client {
   async waitJob(jobId: string, options: InvokeOptions = {}): Promise<unknown> {
     const pollMs = options.pollIntervalMs ?? 500;
     let wake: (() => void) | undefined;
-    const listener: ProgressListener = (_status, percent) => {
+    // Progress arrives twice per step (pushed by the plugin, then read by the poll it wakes): report each value once.
+    let reported: number | undefined;
+    const report = (percent: number) => {
+      if (percent === reported) return;
+      reported = percent;
       options.onProgress?.(percent, jobId);
+    };
+    const listener: ProgressListener = (_status, percent) => {
+      report(percent);
       wake?.();
     };
     let listeners = this.#progress.get(jobId);
@@ -233,14 +240,14 @@ export class Client {
         }
         const [status, percent, item] = answer;
         if (status === JobStatus.COMPLETE) {
-          options.onProgress?.(100, jobId);
+          report(100);
           await this.call(JobFree, { job_id: jobId }, options);
           return item;
         }
         if (status !== JobStatus.INPROGRESS) {
           throw new LsmError(ErrorNumber.PLUGIN_BUG, `Job ${jobId} ended with status ${status}`);
         }
-        options.onProgress?.(percent, jobId);
+        report(percent);
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(done, pollMs);
           const signal = options.signal;
@@ -261,26 +268,40 @@ export class Client {
     }
   }
 
-  /** Ends the session (`plugin_unregister`) and releases the connection and any embedded plugin process. */
+  /**
+   * Ends the session (`plugin_unregister`) and releases the connection and any embedded plugin process. A plugin
+   * that missed a call's deadline is not asked: it may be stuck, so the connection is dropped and an embedded
+   * plugin process is killed at once.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const stuck = this.#connection.deadlinesMissed > 0;
       try {
-        if (!this.#closed && !this.#connection.isClosed) {
+        if (!this.#closed && !this.#connection.isClosed && !stuck) {
           await this.call(PluginUnregister, {}, { timeoutMs: Math.min(this.timeoutMs, 5_000) });
         }
       } catch {
         // The session is ending either way; a plugin that cannot unregister is stopped below.
       }
-      await this.#shutdown();
+      // Through the daemon nothing is left to wait for once the session is over: the daemon ends its plugin
+      // process itself. An embedded plugin gets a moment to exit by itself.
+      await this.#shutdown(stuck || !this.#embedded ? 0 : 1_000);
     })();
     return this.#closing;
   }
 
-  async #shutdown(): Promise<void> {
+  /** Ends the stream, waits up to `graceMs` for the peer to close it and the plugin process to exit, then forces both. */
+  async #shutdown(graceMs: number): Promise<void> {
     this.#closed = true;
-    await Promise.race([this.#connection.close(), new Promise((r) => setTimeout(r, 1_000).unref())]);
+    void this.#connection.close();
+    if (graceMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      // Not unref'd: whoever awaits close() must see it settle even when nothing else keeps the process alive.
+      await Promise.race([this.#connection.close(), new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+      clearTimeout(timer);
+    }
     this.#connection.destroy();
-    await this.#embedded?.stop(1_000);
+    await this.#embedded?.stop(graceMs);
   }
 
   /** Resolves when the connection to the plugin ends (closed or lost). */

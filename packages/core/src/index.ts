@@ -10,3 +10,5 @@ export * from './initiator.js';
 export * from './vpd83.js';
 export * from './names.js';
 export * from './json.js';
+export * from './text.js';
+export * from './socket-dir.js';

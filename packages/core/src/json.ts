@@ -1,16 +1,44 @@
 /**
- * JSON as Python peers write it, without losing integers: lsm's wire (openlsmd's edge) and targetd's JSON-RPC.
+ * JSON as Python peers write it (lsm's wire at openlsmd's edge, targetd's JSON-RPC), without losing integers, and
+ * without letting one document cost more than linear time.
  *
  * lsm sends sizes as bare JSON integers that routinely exceed 2^53 (the simulator's 2 EiB pool is
  * 2305843009213693952). On Node 20 `JSON.parse` rounds them and gives revivers no source text, and
  * `JSON.stringify` throws on bigint, so both directions are written by hand here: integers outside the safe
  * range become `bigint` when read, and `bigint` is written as bare digits. (targetd's ZFS pool uuid is a random
  * 64-bit JSON number, and its sizes are bytes.) The output uses Python's `json.dumps` separators (`", "`, `": "`).
+ *
+ * What is parsed is bounded before anything is converted: converting a decimal literal to a bigint costs more
+ * than linear time (67 million digits froze the daemon for 14 s), so a number literal longer than
+ * `maxNumberChars` is refused before it is converted; longer strings, deeper nesting and documents of more
+ * values than the limits allow are refused too. `LSM_WIRE_JSON_LIMITS` fit lsm's messages (its largest integer
+ * is 2^64, 20 digits); a peer whose documents are larger (a targetd listing of 100,000 volumes) passes its own.
  */
 import { ErrorNumber, LsmError } from './errors.js';
 
 /** Nesting deeper than this is refused: lsm's messages are at most four levels deep. */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
+/** Longest number literal (sign, digits, fraction and exponent): lsm's integers have at most 20 digits. */
+export const MAX_NUMBER_CHARS = 40;
+/** Longest string, in UTF-16 units of its JSON text: lsm's strings are names, ids, URIs and paths. */
+export const MAX_STRING_CHARS = 1024 * 1024;
+/**
+ * Most values (numbers, strings, members, elements) in one document. A request for 1,000 disks holds about
+ * 15,000; the bound keeps what a 64 MiB payload can make the daemon build (and copy between threads) small.
+ */
+export const MAX_VALUES = 200_000;
+
+export interface JsonLimits {
+  maxDepth: number;
+  maxNumberChars: number;
+  maxStringChars: number;
+  maxValues: number;
+}
+
+/** The limits for lsm's wire (the defaults of `parseLsmJson`). */
+export const LSM_WIRE_JSON_LIMITS: Readonly<JsonLimits> = Object.freeze({
+  maxDepth: MAX_DEPTH, maxNumberChars: MAX_NUMBER_CHARS, maxStringChars: MAX_STRING_CHARS, maxValues: MAX_VALUES,
+});
 
 function syntaxError(text: string, at: number, what: string): LsmError {
   const near = JSON.stringify(text.slice(at, at + 16));
@@ -18,7 +46,8 @@ function syntaxError(text: string, at: number, what: string): LsmError {
 }
 
 /** Parses one JSON document; integer literals beyond Number.MAX_SAFE_INTEGER become bigint. */
-export function parseLsmJson(text: string): unknown {
+export function parseLsmJson(text: string, limits: Readonly<JsonLimits> = LSM_WIRE_JSON_LIMITS): unknown {
+  const { maxDepth, maxNumberChars, maxStringChars, maxValues } = limits;
   let pos = 0;
 
   const skipSpace = () => {
@@ -34,11 +63,13 @@ export function parseLsmJson(text: string): unknown {
     const start = pos;
     pos++;
     let escaped = false;
+    const limit = start + 1 + maxStringChars;
     for (;;) {
       const c = text.charCodeAt(pos);
       if (Number.isNaN(c)) throw syntaxError(text, start, 'unterminated string');
-      if (c === 0x5c) { escaped = true; pos += 2; continue; }
       if (c === 0x22) break;
+      if (pos >= limit) throw syntaxError(text, start, `string longer than ${maxStringChars} characters`);
+      if (c === 0x5c) { escaped = true; pos += 2; continue; }
       if (c < 0x20) throw syntaxError(text, pos, 'control character in string');
       pos++;
     }
@@ -52,21 +83,51 @@ export function parseLsmJson(text: string): unknown {
     }
   };
 
-  const parseNumber = (): number | bigint => {
-    const match = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-    match.lastIndex = pos;
-    const m = match.exec(text);
-    if (!m) throw syntaxError(text, pos, 'bad number');
-    pos += m[0].length;
-    if (m[1] === undefined && m[2] === undefined) {
-      const n = Number(m[0]);
-      return Number.isSafeInteger(n) ? n : BigInt(m[0]);
-    }
-    return Number(m[0]);
+  const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+  /** Skips a run of digits, stopping at `end`; returns false when there was none. */
+  const digits = (end: number): boolean => {
+    const from = pos;
+    while (pos < end && isDigit(text.charCodeAt(pos))) pos++;
+    return pos > from;
   };
 
+  const parseNumber = (): number | bigint => {
+    // Scanned by hand and never past maxNumberChars: a regular expression would first walk all 67 million
+    // digits of a hostile literal.
+    const start = pos;
+    const end = start + maxNumberChars;
+    if (text.charCodeAt(pos) === 0x2d) pos++;
+    const first = text.charCodeAt(pos);
+    if (first === 0x30) pos++;
+    else if (!digits(end)) throw syntaxError(text, start, 'bad number');
+    let integer = true;
+    if (text.charCodeAt(pos) === 0x2e) {
+      integer = false;
+      pos++;
+      if (!digits(end)) throw syntaxError(text, start, 'bad number');
+    }
+    const e = text.charCodeAt(pos);
+    if (e === 0x65 || e === 0x45) {
+      integer = false;
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 0x2b || sign === 0x2d) pos++;
+      if (!digits(end)) throw syntaxError(text, start, 'bad number');
+    }
+    const next = text.charCodeAt(pos);
+    if (isDigit(next) || next === 0x2e || next === 0x65 || next === 0x45) {
+      throw syntaxError(text, start, pos >= end ? `number longer than ${maxNumberChars} characters` : 'bad number');
+    }
+    const literal = text.slice(start, pos);
+    if (!integer) return Number(literal);
+    const n = Number(literal);
+    return Number.isSafeInteger(n) ? n : BigInt(literal);
+  };
+
+  let values = 0;
   const parseValue = (depth: number): unknown => {
-    if (depth > MAX_DEPTH) throw syntaxError(text, pos, `nesting deeper than ${MAX_DEPTH}`);
+    if (depth > maxDepth) throw syntaxError(text, pos, `nesting deeper than ${maxDepth}`);
+    if (++values > maxValues) throw syntaxError(text, pos, `more than ${maxValues} values in one document`);
     skipSpace();
     const c = text.charCodeAt(pos);
     switch (c) {

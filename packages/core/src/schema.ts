@@ -10,6 +10,7 @@
  * daemon's libstoragemgmt translator needs the field order and class names, which this table also provides.
  */
 import { ErrorNumber, LsmError } from './errors.js';
+import { isWellFormedText } from './text.js';
 
 export interface Schema<T> {
   /** What the value must be, for error messages: `a string`, `a Volume object`. */
@@ -47,10 +48,17 @@ export function invalid(path: string, expected: string, value: unknown): LsmErro
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/**
+ * A string of well-formed Unicode. A lone UTF-16 surrogate is refused: no UTF-8 wire can carry it, and the
+ * encoders would silently turn it into U+FFFD (so two different names would arrive as the same one).
+ */
 export const str: Schema<string> = {
   expected: 'a string',
   parse(value, path) {
     if (typeof value !== 'string') throw invalid(path, this.expected, value);
+    if (!isWellFormedText(value)) {
+      throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `Invalid argument "${path}": the string contains a lone UTF-16 surrogate, which is not a character and cannot be sent`);
+    }
     return value;
   },
 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ErrorNumber, LsmError } from './errors.js';
 import { assertInvalid } from './test-helpers.js';
-import { type LsmUri, formatUriForLog, hostForUrl, parseUri, uriRequire } from './uri.js';
+import { type LsmUri, formatUriForLog, hostForUrl, maskUriPasswords, parseUri, uriRequire } from './uri.js';
 
 
 function expected(raw: string, fields: Partial<LsmUri>): LsmUri {
@@ -231,6 +231,33 @@ test('formatUriForLog', () => {
   ];
   for (const [raw, out] of cases) assert.equal(formatUriForLog(raw), out, raw);
   assert.equal(formatUriForLog(parseUri('targetd://admin:secret@host')), 'targetd://admin@host');
+});
+
+test('maskUriPasswords: any URI-like text, malformed ones included, anywhere in a message', () => {
+  const cases: [string, string][] = [
+    ['sim:/admin:SeCrEt123@host', 'sim:/admin@host'],
+    ['sim:admin:SeCrEt123@host', 'sim:admin@host'],
+    ['sim:///admin:SeCrEt123@host', 'sim:///admin@host'],
+    ['targetd+ssl:\\\\admin:SeCrEt123@host:18700', 'targetd+ssl:\\\\admin@host:18700'],
+    ['uri missing "scheme" or is in invalid form: "sim:/admin:SeCrEt123@host" (expected ...)', 'uri missing "scheme" or is in invalid form: "sim:/admin@host" (expected ...)'],
+    ['two: a://u:p1@h and b://v:p2@k', 'two: a://u@h and b://v@k'],
+    ['targetd://:SeCrEt123@host', 'targetd://@host'],
+    ['targetd://admin:p@ss:w@rd@host/x', 'targetd://admin@host/x'],
+    ['sim://?statefile=user:pass@host', 'sim://?statefile=user:pass@host'],
+    ['no password: sim://admin@host', 'no password: sim://admin@host'],
+    ['plain text', 'plain text'],
+  ];
+  for (const [raw, out] of cases) assert.equal(maskUriPasswords(raw), out, raw);
+  assert.doesNotMatch(maskUriPasswords(`x ${'sim:/a:SeCrEt@'.repeat(1000)}h`), /SeCrEt/);
+  // Linear: a 10 MB hostile string is scanned once (a backtracking pattern took minutes on this one).
+  const hostile = `${'x'.repeat(5_000_000)}:${'y'.repeat(5_000_000)}@`;
+  assert.equal(maskUriPasswords(hostile).length, hostile.length);
+});
+
+test('parse errors never quote the password, even of a URI without "://"', () => {
+  for (const uri of ['sim:/admin:SeCrEt123@host', 'sim:admin:SeCrEt123@host', 'targetd://admin:SeCrEt123@ho st']) {
+    assert.throws(() => parseUri(uri), (err: unknown) => err instanceof LsmError && !err.message.includes('SeCrEt123'), uri);
+  }
 });
 
 test('hostForUrl', () => {

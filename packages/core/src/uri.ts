@@ -59,7 +59,7 @@ const IPV4_RE = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/;
 function invalid(raw: string, reason: string): LsmError {
   return new LsmError(
     ErrorNumber.INVALID_ARGUMENT,
-    `uri invalid: ${reason}: ${describeForMessage(stripPassword(raw))}`,
+    `uri invalid: ${reason}: ${describeForMessage(maskUriPasswords(raw))}`,
   );
 }
 
@@ -116,18 +116,73 @@ function authorityEnd(rest: string): number {
   return rest.length;
 }
 
-/** Removes the `:password` of a `user:password@` userinfo, if any; works on any string, valid URI or not. */
-function stripPassword(raw: string): string {
-  const sep = raw.indexOf('://');
-  if (sep === -1) return raw;
-  const start = sep + 3;
-  const rest = raw.slice(start);
-  const authority = rest.slice(0, authorityEnd(rest));
-  const at = authority.lastIndexOf('@');
-  if (at === -1) return raw;
-  const colon = authority.indexOf(':');
-  if (colon === -1 || colon > at) return raw;
-  return raw.slice(0, start + colon) + raw.slice(start + at);
+/** What ends a URI's authority in free text: blanks, `/`, `\\`, `?`, `#` and quotes. */
+function endsAuthority(c: number): boolean {
+  return c === 0x2f || c === 0x5c || c === 0x3f || c === 0x23 || c === 0x22 || c === 0x27 || c <= 0x20 || c === 0x85 || c === 0xa0
+    || c === 0x2028 || c === 0x2029;
+}
+
+function isSchemeChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d;
+}
+
+/** The first `:` in `text[from..to)`, or -1 (never looks past `to`, which keeps the scan linear). */
+function colonBefore(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x3a) return i;
+  return -1;
+}
+
+/** True when `text[0..end)` ends with `<scheme>:` (at least one scheme character). */
+function endsWithScheme(text: string, end: number): boolean {
+  return end >= 2 && text.charCodeAt(end - 1) === 0x3a && isSchemeChar(text.charCodeAt(end - 2));
+}
+
+/**
+ * `text` with the password of every `scheme://user:password@` in it removed, whether or not the URI around it
+ * is well formed (`sim:/admin:secret@host` and `sim:admin:secret@host` too), wherever it stands in the text:
+ * for messages and log lines that may quote what a user typed. As in Python's URI parser, the user ends at the
+ * first `:` and the userinfo at the last `@` before the host, so a password may hold both. `sim://?statefile=a:b@c`
+ * has no userinfo and is kept. Linear in the length of `text` (it may be a 10 MB hostile string).
+ *
+ * ```ts
+ * maskUriPasswords('bad uri "sim:/admin:SeCrEt@host"'); // 'bad uri "sim:/admin@host"'
+ * ```
+ */
+export function maskUriPasswords(text: string): string {
+  if (!text.includes('@')) return text;
+  let out = '';
+  let copied = 0;
+  for (let start = 0; start < text.length;) {
+    let end = start;
+    let at = -1;
+    for (let c = text.charCodeAt(end); end < text.length && !endsAuthority(c); c = text.charCodeAt(++end)) {
+      if (c === 0x40) at = end;
+    }
+    if (at >= 0) {
+      // Where the userinfo begins: after `scheme:` and slashes before this run, or after `scheme:` inside it.
+      let slashes = start;
+      while (slashes > 0 && (text.charCodeAt(slashes - 1) === 0x2f || text.charCodeAt(slashes - 1) === 0x5c)) slashes--;
+      let user = -1;
+      if (slashes < start && endsWithScheme(text, slashes)) {
+        user = start;
+      } else {
+        const colon = colonBefore(text, start, at);
+        if (colon > start) {
+          let i = start;
+          while (i < colon && isSchemeChar(text.charCodeAt(i))) i++;
+          if (i === colon) user = colon + 1;
+        }
+      }
+      const colon = user < 0 ? -1 : colonBefore(text, user, at);
+      if (colon >= 0) {
+        // user:password@ -> user@
+        out += text.slice(copied, colon);
+        copied = at;
+      }
+    }
+    start = end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
@@ -146,7 +201,7 @@ export function parseUri(uri: string): LsmUri {
   if (sep <= 0 || !SCHEME_RE.test(schemeText)) {
     throw new LsmError(
       ErrorNumber.INVALID_ARGUMENT,
-      `uri missing "scheme" or is in invalid form: ${describeForMessage(stripPassword(uri))} ` +
+      `uri missing "scheme" or is in invalid form: ${describeForMessage(maskUriPasswords(uri))} ` +
         `(expected <plugin>[+ssl]://[user@]host[:port][?key=value&...], e.g. sim://)`,
     );
   }
@@ -284,7 +339,7 @@ export function uriRequire(uri: LsmUri, opts: UriRequirements): void {
  */
 export function formatUriForLog(uri: LsmUri | string): string {
   const raw = typeof uri === 'string' ? uri : uri.raw;
-  return stripPassword(raw).replace(
+  return maskUriPasswords(raw).replace(
     CONTROL_RE_G,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

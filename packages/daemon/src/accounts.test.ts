@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { lookupGroup, lookupUser } from './accounts.js';
-import { defaultConfig } from './config.js';
+import { DEFAULT_PLUGIN_SETTINGS, defaultConfig } from './config.js';
 import { pluginIdentity } from './daemon.js';
 
 describe('accounts and plugin identity', () => {
@@ -27,7 +27,7 @@ describe('accounts and plugin identity', () => {
   test('lsm\'s rules: root only when allowed, required, and the daemon is root', () => {
     const files = { passwd, group };
     const base = defaultConfig('/run/openlsm/ipc');
-    const plain = { enabled: true, requireRoot: false, socketMode: undefined, warmProcesses: undefined, maxSessions: undefined };
+    const plain = DEFAULT_PLUGIN_SETTINGS;
     const needsRoot = { ...plain, requireRoot: true };
     assert.deepEqual(pluginIdentity(base, plain, 0, files), { uid: 990, gid: 985, runsAsRoot: false });
     assert.deepEqual(pluginIdentity(base, needsRoot, 0, files), { uid: 990, gid: 985, runsAsRoot: false });

@@ -27,6 +27,12 @@ describe('openlsmd configuration', () => {
       'allow_plugin_root: true',
       'warm_processes: 2',
       'max_sessions: 10',
+      'max_warm_processes: 6',
+      'max_starting_processes: 3',
+      'max_connections: 100',
+      'first_request_timeout_ms: 2000',
+      'idle_timeout_ms: 0',
+      'max_buffered_bytes: 16777216',
       'shutdown_timeout_ms: 500',
       'exit_grace_ms: 100',
       'log_level: debug',
@@ -34,6 +40,7 @@ describe('openlsmd configuration', () => {
       '  megaraid: { require_root: true, socket_mode: "0600" }',
       '  sim:',
       '    warm_processes: 3',
+      '    sessions_per_process: 1',
       '  old: { enabled: false }',
     ].join('\n'), 'test.yaml', base);
     assert.deepEqual(config.pluginDirs, ['/usr/libexec/openlsm', '/opt/plugins']);
@@ -45,11 +52,18 @@ describe('openlsmd configuration', () => {
     assert.equal(config.allowPluginRoot, true);
     assert.equal(config.warmProcesses, 2);
     assert.equal(config.maxSessions, 10);
+    assert.equal(config.maxWarmProcesses, 6);
+    assert.equal(config.maxStartingProcesses, 3);
+    assert.equal(config.maxConnections, 100);
+    assert.equal(config.firstRequestTimeoutMs, 2000);
+    assert.equal(config.idleTimeoutMs, 0);
+    assert.equal(config.maxBufferedBytes, 16 * 1024 * 1024);
     assert.equal(config.shutdownTimeoutMs, 500);
     assert.equal(config.exitGraceMs, 100);
     assert.equal(config.logLevel, 'debug');
-    assert.deepEqual(config.plugins.megaraid, { enabled: true, requireRoot: true, socketMode: 0o600, warmProcesses: undefined, maxSessions: undefined });
+    assert.deepEqual(config.plugins.megaraid, { enabled: true, requireRoot: true, socketMode: 0o600, warmProcesses: undefined, maxSessions: undefined, sessionsPerProcess: undefined });
     assert.equal(config.plugins.sim?.warmProcesses, 3);
+    assert.equal(config.plugins.sim?.sessionsPerProcess, 1);
     assert.equal(config.plugins.old?.enabled, false);
   });
 
@@ -73,6 +87,9 @@ describe('openlsmd configuration', () => {
     rejects('plugins:\n  sim: { require_rot: true }\n', /^bad\.yaml:2:10: plugins\.sim\.require_rot is not a plugin setting/);
     rejects('warm_processes: -1\n', /warm_processes must be an integer from 0 to 64/);
     rejects('allow_plugin_root: yes\n', /allow_plugin_root must be true or false/);
+    rejects('max_buffered_bytes: 1000\n', /max_buffered_bytes must be an integer from 1048576/);
+    rejects('first_request_timeout_ms: 0\n', /first_request_timeout_ms must be an integer from 100/);
+    rejects('plugins:\n  sim: { sessions_per_process: 0 }\n', /plugins\.sim\.sessions_per_process must be an integer from 1/);
     rejects('user: "bad;name"\n', /user must be a user or group name/);
     rejects('plugins:\n  "../x": {}\n', /is not a valid plugin name/);
   });
@@ -109,5 +126,8 @@ describe('the packaged example configuration', () => {
     assert.equal(config.socketMode, 0o666);
     assert.equal(config.allowPluginRoot, false);
     assert.equal(config.plugins.sim?.warmProcesses, 2);
+    for (const key of ['maxWarmProcesses', 'maxSessions', 'maxConnections', 'firstRequestTimeoutMs', 'idleTimeoutMs', 'maxBufferedBytes'] as const) {
+      assert.equal(config[key], base[key], key);
+    }
   });
 });

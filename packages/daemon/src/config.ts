@@ -13,6 +13,7 @@
  * ```
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import type { LogLevel } from '@openlsm/log';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
@@ -28,7 +29,14 @@ export interface PluginSettings {
   socketMode: number | undefined;
   warmProcesses: number | undefined;
   maxSessions: number | undefined;
+  /** Sessions one process may serve; undefined: what the plugin declares (1 unless it declares more). */
+  sessionsPerProcess: number | undefined;
 }
+
+/** A plugin the configuration says nothing about. */
+export const DEFAULT_PLUGIN_SETTINGS: PluginSettings = {
+  enabled: true, requireRoot: false, socketMode: undefined, warmProcesses: undefined, maxSessions: undefined, sessionsPerProcess: undefined,
+};
 
 export interface DaemonConfig {
   /** The file read, if any. */
@@ -44,7 +52,19 @@ export interface DaemonConfig {
   group: string | undefined;
   allowPluginRoot: boolean;
   warmProcesses: number;
+  /** Upper bound of warm processes while connections arrive faster than processes start. */
+  maxWarmProcesses: number;
+  /** Plugin processes starting at once, over all plugins. */
+  maxStartingProcesses: number;
   maxSessions: number;
+  /** Open client connections, over all plugins. */
+  maxConnections: number;
+  /** How long a new connection may take to send its first complete request. */
+  firstRequestTimeoutMs: number;
+  /** A session with no call in flight and no traffic for this long is closed; 0: never. */
+  idleTimeoutMs: number;
+  /** Bytes of requests received in part (and lsm requests queued), over all connections. */
+  maxBufferedBytes: number;
   shutdownTimeoutMs: number;
   exitGraceMs: number;
   logLevel: LogLevel;
@@ -60,9 +80,11 @@ export interface Overrides {
 const LOG_LEVELS: readonly string[] = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 const TOP_KEYS = [
   'plugin_dirs', 'socket_dir', 'socket_mode', 'socket_group', 'user', 'group', 'allow_plugin_root', 'warm_processes',
-  'max_sessions', 'shutdown_timeout_ms', 'exit_grace_ms', 'log_level', 'plugins',
+  'max_warm_processes', 'max_starting_processes', 'max_sessions', 'max_connections', 'first_request_timeout_ms',
+  'idle_timeout_ms', 'max_buffered_bytes', 'shutdown_timeout_ms', 'exit_grace_ms', 'log_level', 'plugins',
 ];
-const PLUGIN_KEYS = ['enabled', 'require_root', 'socket_mode', 'warm_processes', 'max_sessions'];
+const PLUGIN_KEYS = ['enabled', 'require_root', 'socket_mode', 'warm_processes', 'max_sessions', 'sessions_per_process'];
+const MiB = 1024 * 1024;
 
 /** The built-in settings, before any file or flag. */
 export function defaultConfig(socketDir: string, installedPluginDirs: readonly string[] = []): DaemonConfig {
@@ -76,7 +98,13 @@ export function defaultConfig(socketDir: string, installedPluginDirs: readonly s
     group: undefined,
     allowPluginRoot: false,
     warmProcesses: 1,
+    maxWarmProcesses: 4,
+    maxStartingProcesses: Math.max(2, os.availableParallelism()),
     maxSessions: 256,
+    maxConnections: 4096,
+    firstRequestTimeoutMs: 10_000,
+    idleTimeoutMs: 600_000,
+    maxBufferedBytes: 128 * MiB,
     shutdownTimeoutMs: 10_000,
     exitGraceMs: 2_000,
     logLevel: 'info',
@@ -175,7 +203,13 @@ export function parseConfig(text: string, name: string, base: DaemonConfig): Dae
   if ('group' in top) config.group = account(['group'], top.group);
   if ('allow_plugin_root' in top) config.allowPluginRoot = boolean(['allow_plugin_root'], top.allow_plugin_root);
   if ('warm_processes' in top) config.warmProcesses = integer(['warm_processes'], top.warm_processes, 0, 64);
+  if ('max_warm_processes' in top) config.maxWarmProcesses = integer(['max_warm_processes'], top.max_warm_processes, 0, 64);
+  if ('max_starting_processes' in top) config.maxStartingProcesses = integer(['max_starting_processes'], top.max_starting_processes, 1, 64);
   if ('max_sessions' in top) config.maxSessions = integer(['max_sessions'], top.max_sessions, 1, 65_536);
+  if ('max_connections' in top) config.maxConnections = integer(['max_connections'], top.max_connections, 1, 1_048_576);
+  if ('first_request_timeout_ms' in top) config.firstRequestTimeoutMs = integer(['first_request_timeout_ms'], top.first_request_timeout_ms, 100, 3_600_000);
+  if ('idle_timeout_ms' in top) config.idleTimeoutMs = integer(['idle_timeout_ms'], top.idle_timeout_ms, 0, 86_400_000);
+  if ('max_buffered_bytes' in top) config.maxBufferedBytes = integer(['max_buffered_bytes'], top.max_buffered_bytes, MiB, 64 * 1024 * MiB);
   if ('shutdown_timeout_ms' in top) config.shutdownTimeoutMs = integer(['shutdown_timeout_ms'], top.shutdown_timeout_ms, 0, 3_600_000);
   if ('exit_grace_ms' in top) config.exitGraceMs = integer(['exit_grace_ms'], top.exit_grace_ms, 0, 600_000);
   if ('log_level' in top) {
@@ -200,6 +234,7 @@ export function parseConfig(text: string, name: string, base: DaemonConfig): Dae
         socketMode: 'socket_mode' in settings ? mode([...at, 'socket_mode'], settings.socket_mode) : undefined,
         warmProcesses: 'warm_processes' in settings ? integer([...at, 'warm_processes'], settings.warm_processes, 0, 64) : undefined,
         maxSessions: 'max_sessions' in settings ? integer([...at, 'max_sessions'], settings.max_sessions, 1, 65_536) : undefined,
+        sessionsPerProcess: 'sessions_per_process' in settings ? integer([...at, 'sessions_per_process'], settings.sessions_per_process, 1, 65_536) : undefined,
       };
     }
   }

@@ -6,9 +6,9 @@
 import { closeSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ErrorNumber, LsmError } from '@openlsm/core';
+import { ErrorNumber, LsmError, OPENLSMD_LOCK_FILE } from '@openlsm/core';
 
-export const LOCK_FILE = '.openlsmd.lock';
+export const LOCK_FILE = OPENLSMD_LOCK_FILE;
 
 function isAlive(pid: number): boolean {
   try {

@@ -13,7 +13,9 @@ import { Daemon } from './daemon.js';
 const USAGE = `usage: openlsmd [--config FILE] [--socket-dir DIR] [--plugin-dir DIR]...
 
 Serves every <name>_lsmplugin found in the plugin directories on <socket dir>/<name>,
-one plugin process per client connection, to openlsm and libstoragemgmt clients.
+a plugin process per client session (or a share of one, for plugins that declare it),
+to openlsm and libstoragemgmt clients. The socket directory must belong to openlsmd's
+user and be writable by nobody else.
 
   --config FILE      configuration file (default /etc/openlsm/openlsmd.yaml)
   --socket-dir DIR   socket directory (default: $LSM_UDS_PATH, /run/openlsm/ipc as root,
@@ -114,7 +116,11 @@ async function main(): Promise<number> {
   // A bug in one session must not take every other client down: log it and go on.
   process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.message, stack: err.stack }));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));
+  // With no plug-in installed yet there is no socket to keep Node running, but the daemon must wait for the
+  // SIGHUP that finds them (a package installed after the daemon started): hold the process open until it stops.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   await stop;
+  clearInterval(keepAlive);
   await log.flush();
   return 0;
 }

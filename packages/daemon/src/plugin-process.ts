@@ -6,7 +6,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import type net from 'node:net';
-import { encodeBody, encodeFrame, decodeBody, FrameReader } from '@openlsm/ipc';
+import type { Duplex } from 'node:stream';
+import { decodeBody, encodeBody, encodeFrame, FRAME_HEADER_BYTES, FrameReader, SESSION_HOST_METHOD } from '@openlsm/ipc';
 import { ErrorNumber, LsmError } from '@openlsm/core';
 
 export const PLUGIN_FD = 3;
@@ -71,47 +72,13 @@ export class PluginProcess {
   }
 
   /**
-   * Asks `plugin_info` (answered before registration) and resolves with [description, version] once the
-   * process is loaded and serving. Leaves the socket paused, with no listener, at a message boundary, so that
-   * it can be handed to a client untouched.
+   * Asks `plugin_info` (answered before registration) and resolves once the process is loaded and serving,
+   * with its description and version and, for a process that announced it serves many sessions
+   * (`$/session_host`, only when started with SESSION_HOST_ENV), how many. Leaves the socket paused, with no
+   * listener, at a frame boundary, so that it can be handed to a client (or a multiplexer) untouched.
    */
-  probe(timeoutMs: number): Promise<[string, string]> {
-    const socket = this.socket;
-    return new Promise((resolve, reject) => {
-      const reader = new FrameReader();
-      const timer = setTimeout(() => finish(new LsmError(ErrorNumber.TIMEOUT, `plug-in did not answer plugin_info within ${timeoutMs} ms`)), timeoutMs);
-      const onData = (chunk: Buffer) => {
-        let bodies: Buffer[];
-        try {
-          bodies = reader.push(chunk);
-        } catch (err) {
-          finish(err as LsmError);
-          return;
-        }
-        if (bodies.length === 0) return;
-        const answer = decodeBody(bodies[0] as Buffer) as { id?: unknown; result?: unknown; error?: { message?: string } };
-        if (bodies.length > 1 || reader.buffered > 0) {
-          finish(new LsmError(ErrorNumber.PLUGIN_BUG, 'plug-in sent unsolicited data before its session started'));
-        } else if (answer.id !== 0 || !Array.isArray(answer.result) || typeof answer.result[0] !== 'string' || typeof answer.result[1] !== 'string') {
-          finish(new LsmError(ErrorNumber.PLUGIN_BUG, `plug-in answered plugin_info wrongly: ${answer.error?.message ?? 'bad result'}`));
-        } else {
-          finish(undefined, [answer.result[0], answer.result[1]]);
-        }
-      };
-      const onClose = () => finish(new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'plug-in exited before answering plugin_info'));
-      const finish = (err: LsmError | undefined, info?: [string, string]) => {
-        clearTimeout(timer);
-        socket.removeListener('data', onData);
-        socket.removeListener('close', onClose);
-        socket.pause();
-        if (err) reject(err);
-        else resolve(info as [string, string]);
-      };
-      socket.on('data', onData);
-      socket.once('close', onClose);
-      // Id 0: clients number their requests from 1, so this one can never be confused with theirs.
-      socket.write(encodeFrame(encodeBody({ id: 0, method: 'plugin_info', params: { flags: 0 } })));
-    });
+  probe(timeoutMs: number): Promise<ProbeResult> {
+    return probeOpening(this.socket, timeoutMs);
   }
 
   /** Waits up to `graceMs` for the process to exit by itself, then kills it (SIGKILL). */
@@ -128,4 +95,87 @@ export class PluginProcess {
 /** "exited with code 3", "was killed by SIGKILL". */
 export function describeExit(status: ExitStatus): string {
   return status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+}
+
+export interface ProbeResult {
+  description: string;
+  version: string;
+  /** Sessions the process serves at once, when it announced more than one. */
+  sessions: number | undefined;
+}
+
+/**
+ * Sends `plugin_info` (id 0: clients number their requests from 1, so it can never be confused with theirs) on
+ * a fresh plugin connection and reads exactly its answer, and the `$/session_host` announcement a process
+ * that serves many sessions sends before it.
+ */
+export function probeOpening(stream: Duplex, timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve, reject) => {
+    const reader = new FrameReader();
+    let sessions: number | undefined;
+    // Raw bytes so far, and how many of them the frames read up to now took: what follows the answer is handed on.
+    const chunks: Buffer[] = [];
+    let consumed = 0;
+    const timer = setTimeout(() => finish(new LsmError(ErrorNumber.TIMEOUT, `plug-in did not answer plugin_info within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      let bodies: Buffer[];
+      try {
+        bodies = reader.push(chunk);
+      } catch (err) {
+        finish(err as LsmError);
+        return;
+      }
+      for (const body of bodies) {
+        consumed += FRAME_HEADER_BYTES + body.length;
+        let message: { id?: unknown; method?: unknown; params?: { sessions?: unknown }; result?: unknown; error?: { message?: string } };
+        try {
+          message = decodeBody(body) as typeof message;
+        } catch (err) {
+          finish(new LsmError(ErrorNumber.PLUGIN_BUG, `plug-in answered plugin_info with undecodable data: ${(err as Error).message}`));
+          return;
+        }
+        if (typeof message !== 'object' || message === null) {
+          finish(new LsmError(ErrorNumber.PLUGIN_BUG, 'plug-in answered plugin_info wrongly'));
+          return;
+        }
+        if (message.method === SESSION_HOST_METHOD && sessions === undefined && message.id === undefined) {
+          const n = message.params?.sessions;
+          if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
+            finish(new LsmError(ErrorNumber.PLUGIN_BUG, `plug-in announced ${SESSION_HOST_METHOD} without a session count`));
+            return;
+          }
+          sessions = n;
+          continue;
+        }
+        const result = message.result;
+        if (message.id !== 0 || !Array.isArray(result) || typeof result[0] !== 'string' || typeof result[1] !== 'string') {
+          finish(new LsmError(ErrorNumber.PLUGIN_BUG, `plug-in answered plugin_info wrongly: ${message.error?.message ?? 'bad result'}`));
+          return;
+        }
+        // After the answer a host speaks mux frames: whatever else came belongs to the multiplexer.
+        const rest = Buffer.concat(chunks).subarray(consumed);
+        if (rest.length > 0 && sessions === undefined) {
+          finish(new LsmError(ErrorNumber.PLUGIN_BUG, 'plug-in sent unsolicited data before its session started'));
+          return;
+        }
+        finish(undefined, { description: result[0], version: result[1], sessions });
+        if (rest.length > 0) stream.unshift(rest);
+        return;
+      }
+    };
+    const onClose = () => finish(new LsmError(ErrorNumber.TRANSPORT_COMMUNICATION, 'plug-in exited before answering plugin_info'));
+    const finish = (err: LsmError | undefined, probe?: ProbeResult) => {
+      clearTimeout(timer);
+      stream.removeListener('data', onData);
+      stream.removeListener('close', onClose);
+      stream.pause();
+      if (err) reject(err);
+      else resolve(probe as ProbeResult);
+    };
+    stream.on('data', onData);
+    stream.once('close', onClose);
+    stream.write(encodeFrame(encodeBody({ id: 0, method: 'plugin_info', params: { flags: 0 } })));
+    stream.resume();
+  });
 }

@@ -5,7 +5,7 @@ import { encodeLsmFrame } from './lsm-compat/framing.js';
 import { detectFraming } from './session.js';
 
 describe('framing detection', () => {
-  test('openlsm frames up to 64 MiB start with 0x00..0x04; lsm frames with an ASCII digit', () => {
+  test('lsm frames start with an ASCII digit; everything else is read as an openlsm length (above 0x04: too large)', () => {
     assert.equal(detectFraming(encodeFrame(encodeBody({ id: 1, method: 'plugin_info', params: {} }))[0] as number), 'openlsm');
     assert.equal(detectFraming(Buffer.alloc(4).fill(0)[0] as number), 'openlsm');
     const big = Buffer.alloc(4);
@@ -13,6 +13,6 @@ describe('framing detection', () => {
     assert.equal(detectFraming(big[0] as number), 'openlsm');
     assert.equal(detectFraming(encodeLsmFrame('{"method": "plugin_info"}')[0] as number), 'lsm');
     assert.equal(detectFraming(0x39), 'lsm');
-    for (const b of [0x05, 0x2f, 0x3a, 0x7b, 0x47, 0xff]) assert.equal(detectFraming(b), undefined);
+    for (const b of [0x05, 0x2f, 0x3a, 0x7b, 0x47, 0x80, 0xff]) assert.equal(detectFraming(b), 'openlsm');
   });
 });

@@ -114,6 +114,32 @@ test('when the peer dies every pending call fails with TRANSPORT_COMMUNICATION n
   assert.equal(client.isClosed, true);
 });
 
+test('a connection on a stream that is already closed closes at once with the reason', async () => {
+  // The stream of a plugin that exited before anyone listened (child_process has destroyed it already).
+  const [a, b] = memoryPair();
+  b.destroy();
+  a.destroy();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(a.closed, true);
+  const client = new Connection(a, { peerName: 'plug-in "x"', closeReason: () => 'plug-in x exited with code 2' });
+  const first = client.request('plugin_register', {}, { timeoutMs: 60_000 });
+  await assert.rejects(first, isCode(ErrorNumber.TRANSPORT_COMMUNICATION, /lost: plug-in x exited with code 2/));
+  await client.closed;
+  assert.equal(client.isClosed, true);
+  await assert.rejects(client.request('after', {}), isCode(ErrorNumber.TRANSPORT_COMMUNICATION));
+});
+
+test('a connection on a stream whose peer ended and that was read to its end closes at once', async () => {
+  const [a, b] = memoryPair();
+  b.end();
+  a.resume();
+  await new Promise((r) => a.once('end', r));
+  assert.equal(a.readableEnded, true);
+  const client = new Connection(a, { peerName: 'server' });
+  await assert.rejects(client.request('x', {}, { timeoutMs: 60_000 }), isCode(ErrorNumber.TRANSPORT_COMMUNICATION, /closed by the peer/));
+  await client.closed;
+});
+
 test('a truncated frame followed by the end of the stream fails pending calls', async () => {
   const [a, b] = memoryPair();
   const client = new Connection(a, { peerName: 'server' });

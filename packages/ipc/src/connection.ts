@@ -88,6 +88,9 @@ export class Connection {
   #fatal: LsmError | undefined;
   /** The OS error that ended the stream (ECONNRESET, EPIPE), if any. */
   #streamError: string | undefined;
+  /** 'close' was handled (it can be both seen and found already done). */
+  #closeSeen = false;
+  #deadlinesMissed = 0;
   readonly closed: Promise<void>;
   #markClosed!: () => void;
 
@@ -108,10 +111,27 @@ export class Connection {
     stream.on('close', () => { void this.#onClose(); });
     // A half-closed peer will send nothing more; finish our side too so 'close' follows.
     stream.on('end', () => { stream.end(); });
+    // A stream can be over before anyone listens: child_process destroys the socket of a plugin that exited at
+    // once, and a peer may have ended a stream that was read to its end already. Neither emits again, so close
+    // now (after the caller had the chance to send its first request and to see it fail with the reason).
+    if (stream.destroyed || stream.closed) {
+      this.#streamError ??= stream.errored ? ((stream.errored as NodeJS.ErrnoException).code ?? stream.errored.message) : undefined;
+      process.nextTick(() => { void this.#onClose(); });
+    } else if (stream.readableEnded) {
+      stream.end();
+    }
   }
 
   get peerName(): string {
     return this.#peerName;
+  }
+
+  /**
+   * Calls the peer did not answer by their deadline. A peer that missed one may be stuck (a plugin stopped or
+   * in an endless loop): the client then stops it instead of asking it politely to end the session.
+   */
+  get deadlinesMissed(): number {
+    return this.#deadlinesMissed;
   }
 
   /** Calls in flight. */
@@ -163,6 +183,7 @@ export class Connection {
   }
 
   readonly #onDeadline = (call: PendingCall): void => {
+    this.#deadlinesMissed++;
     this.#giveUp(call, new LsmError(ErrorNumber.TIMEOUT, `${this.#peerName} did not answer "${call.method}" within ${call.timeoutMs} ms`));
   };
 
@@ -417,6 +438,8 @@ export class Connection {
   }
 
   async #onClose(): Promise<void> {
+    if (this.#closeSeen) return;
+    this.#closeSeen = true;
     for (const served of this.#serving.values()) {
       served.cancelled = true;
       served.controller?.abort();

@@ -4,3 +4,4 @@ export * from './messages.js';
 export * from './connection.js';
 export * from './transport.js';
 export * from './memory-pair.js';
+export * from './mux.js';

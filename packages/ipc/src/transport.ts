@@ -49,9 +49,10 @@ export function socketFromFd(fd: number): net.Socket {
 /**
  * Listens on a Unix socket with the given mode. The socket is bound under a restrictive umask so there is no
  * window in which it is more open than asked; a stale socket file at `path` is removed first (never a
- * regular file or directory).
+ * regular file or directory). `backlog` is how many connections the kernel queues before accept (default 128;
+ * Linux caps it at net.core.somaxconn).
  */
-export async function listenUnix(path: string, mode: number, onConnection: (socket: net.Socket) => void): Promise<net.Server> {
+export async function listenUnix(path: string, mode: number, onConnection: (socket: net.Socket) => void, backlog = 128): Promise<net.Server> {
   try {
     const st = await fs.lstat(path);
     if (st.isSocket()) await fs.unlink(path);
@@ -64,7 +65,7 @@ export async function listenUnix(path: string, mode: number, onConnection: (sock
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ path, backlog: 128 }, () => {
+      server.listen({ path, backlog }, () => {
         server.removeListener('error', reject);
         resolve();
       });

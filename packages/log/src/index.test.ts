@@ -21,6 +21,19 @@ test('maskSecrets hides secret-named members at any depth and leaves the rest', 
   assert.doesNotMatch(JSON.stringify(masked), /s3cret|Basic xyz/);
 });
 
+test('maskSecrets removes URI passwords from any string, malformed URIs included', () => {
+  const masked = maskSecrets({
+    message: 'cannot connect to targetd://admin:s3cret@array:18700',
+    uri: 'sim:/admin:s3cret@host',
+    nested: { why: ['bad uri "sim:admin:s3cret@host"'] },
+  });
+  assert.deepEqual(masked, {
+    message: 'cannot connect to targetd://admin@array:18700',
+    uri: 'sim:/admin@host',
+    nested: { why: ['bad uri "sim:admin@host"'] },
+  });
+});
+
 test('a logger below its level writes nothing and does not load winston', () => {
   const log = createLogger({ component: 'test', level: 'error' });
   assert.equal(log.enabled('warn'), false);

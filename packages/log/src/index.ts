@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import type winstonType from 'winston';
+import { maskUriPasswords } from '@openlsm/core';
 
 const require = createRequire(import.meta.url);
 
@@ -18,8 +19,12 @@ const SECRET_KEYS = new Set([
   'password', 'in_password', 'out_password', 'in_pass', 'out_pass', 'authorization', 'plain_text_password', 'secret',
 ]);
 
-/** Returns a copy of `value` with every secret-named member replaced by `***`. */
+/**
+ * Returns a copy of `value` with every secret-named member replaced by `***` and the password of any URI in a
+ * string removed (`targetd://admin:pw@host` -> `targetd://admin@host`, malformed URIs too).
+ */
 export function maskSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskUriPasswords(value);
   if (depth > 6 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
   if (value instanceof Error) return value;

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import {
   type AnyMethod, ErrorNumber, JobStatus, LsmError, methodsByWireName, VolumeCreateFlag,
 } from '@openlsm/core';
-import { Connection, type RequestContext, socketFromFd } from '@openlsm/ipc';
+import { Connection, type RequestContext } from '@openlsm/ipc';
 import { createLogger, type Logger } from '@openlsm/log';
 import { JobRegistry } from './jobs.js';
 import type { CallContext, Plugin } from './plugin.js';
@@ -224,8 +224,10 @@ export class PluginSession {
   #asLsmError(descriptor: AnyMethod, err: unknown): LsmError {
     if (err instanceof LsmError) return err;
     const e = err instanceof Error ? err : new Error(String(err));
-    this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message, stack: e.stack });
-    return new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`, e.stack ?? null);
+    // The stack is for whoever debugs the plugin (OPENLSM_LOG_LEVEL=debug), not for the user of a command.
+    this.#log.error('unhandled exception in plug-in', { method: descriptor.method, error: e.message });
+    this.#log.debug('unhandled exception in plug-in: stack', { method: descriptor.method, stack: e.stack });
+    return new LsmError(ErrorNumber.PLUGIN_BUG, `Unhandled exception in plug-in while serving "${descriptor.method}": ${e.message}`);
   }
 
   #checkFlags(descriptor: AnyMethod, flags: number): void {
@@ -279,31 +281,4 @@ export class PluginSession {
  */
 export function servePlugin(plugin: Plugin, stream: Duplex, options: ServeOptions = {}): PluginSession {
   return new PluginSession(plugin, stream, options);
-}
-
-/**
- * The `main` of a plugin executable: `<name>_lsmplugin <fd>`, where fd is a connected socket inherited from
- * the client (embedded mode) or from openlsmd. Serves one session, then exits.
- *
- * ```ts
- * #!/usr/bin/env node
- * import { runPlugin } from '@openlsm/plugin';
- * runPlugin(() => new MyPlugin());
- * ```
- */
-export function runPlugin(create: () => Plugin, options: ServeOptions = {}, argv = process.argv.slice(2)): void {
-  const log = options.log ?? createLogger({ component: 'plugin', meta: { exe: process.argv[1] } });
-  if (argv.length !== 1 || !/^\d+$/.test(argv[0] as string)) {
-    process.stderr.write('usage: <plugin> <fd>\nA plugin is started by openlsmd or by the openlsm client with a connected socket descriptor.\n');
-    process.exit(2);
-  }
-  // Bad input must never kill the plugin; a bug outside a call is logged, and the session goes on.
-  process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.message, stack: err.stack }));
-  process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));
-  const stream = socketFromFd(Number(argv[0]));
-  const session = servePlugin(create(), stream, { ...options, log });
-  void session.finished.then(async () => {
-    await log.flush();
-    process.exit(0);
-  });
 }

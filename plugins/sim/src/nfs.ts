@@ -95,8 +95,9 @@ export function exportFs(sim: SimContext, req: ExportRequest): NfsExport {
   }
   checkAnon('anon_uid', req.anonUid);
   checkAnon('anon_gid', req.anonGid);
-  const auth = req.authType ?? 'standard';
-  if (!EXPORT_AUTH_TYPES.includes(auth)) {
+  // An export made without an auth type has none, as in lsm's simulator (which stores an empty string).
+  const auth = req.authType ?? '';
+  if (auth !== '' && !EXPORT_AUTH_TYPES.includes(auth)) {
     throw new LsmError(ErrorNumber.INVALID_ARGUMENT, `Invalid auth_type ${describeForMessage(auth)}: use one of ${EXPORT_AUTH_TYPES.join(', ')}`);
   }
   const options = req.options ?? '';

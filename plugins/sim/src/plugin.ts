@@ -35,7 +35,7 @@ import { requireSystem } from './ids.js';
 import { type JobItemType, jobFree, jobStatus } from './jobs.js';
 import { EXPORT_AUTH_TYPES, exportFs, listExports, removeExport } from './nfs.js';
 import { BLOCK_SIZE } from './seed.js';
-import { resolveStatePath, SimStore } from './store.js';
+import { refuseSocketDirectory, resolveStatePath, SimStore } from './store.js';
 import {
   listBatteries, listDisks, listPools, listSystems, listTargetPorts, poolMemberInfo, updateReadCachePct,
 } from './system.js';
@@ -75,6 +75,7 @@ export class SimPlugin implements Plugin {
       throw new LsmError(ErrorNumber.INVALID_ARGUMENT, 'LSM_SIM_TIME must be a number of seconds from 0 to 86400, such as 0 or 0.5');
     }
     const file = resolveStatePath(parseUri(p.uri).parameters, this.#env);
+    refuseSocketDirectory(file, this.#env);
     this.#sim = { store: SimStore.open(file, { timeoutMs: p.timeout }), jobDurationMs };
   }
 

@@ -12,7 +12,20 @@
  */
 
 /** The value of `meta.format` for this layout. Bump it (and add a migration) when the layout changes. */
-export const STATE_FORMAT = 'openlsm-sim-1';
+export const STATE_FORMAT = 'openlsm-sim-2';
+
+/**
+ * Earlier layouts, upgraded in place under the write lock: each entry's SQL turns its format into the next one.
+ * 1 -> 2: `volumes.hw_raid` marks a volume made by `volume_raid_create` (deleting it also deletes its pool and
+ * frees its disks, as in lsm's simulator); such volumes are the ones alone in a disk pool the seed did not make.
+ */
+export const MIGRATIONS: Readonly<Record<string, { next: string; sql: string }>> = {
+  'openlsm-sim-1': {
+    next: 'openlsm-sim-2',
+    sql: `ALTER TABLE volumes ADD COLUMN hw_raid INTEGER NOT NULL DEFAULT 0;
+      UPDATE volumes SET hw_raid = 1 WHERE pool_id IN (SELECT id FROM pools WHERE member_type = 2 AND id > 4 AND name LIKE 'Pool for volume %');`,
+  },
+};
 
 export const SCHEMA_SQL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -68,7 +81,8 @@ CREATE TABLE volumes (
   write_cache_policy INTEGER NOT NULL,
   read_cache_policy INTEGER NOT NULL,
   physical_disk_cache INTEGER NOT NULL,
-  ident_led INTEGER NOT NULL DEFAULT 0
+  ident_led INTEGER NOT NULL DEFAULT 0,
+  hw_raid INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX volumes_by_pool ON volumes(pool_id);
 

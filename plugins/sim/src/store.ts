@@ -12,12 +12,12 @@
  * * Statements are prepared on first use and cached: a plugin process often serves one command, and preparing
  *   every statement up front would cost more than the command.
  */
-import { closeSync, lstatSync, openSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database, { type Database as Db, type Statement, type Transaction } from 'better-sqlite3';
-import { ErrorNumber, LsmError, describeForMessage } from '@openlsm/core';
-import { SCHEMA_SQL, STATE_FORMAT } from './schema-sql.js';
+import { ErrorNumber, LsmError, describeForMessage, SOCKET_DIR_MARKERS } from '@openlsm/core';
+import { MIGRATIONS, SCHEMA_SQL, STATE_FORMAT } from './schema-sql.js';
 import { seedDefaultContent } from './seed.js';
 
 export interface OpenOptions {
@@ -46,6 +46,32 @@ export function resolveStatePath(parameters: Record<string, string>, env: NodeJS
   return path.resolve(chosen);
 }
 
+function realDirectory(dir: string): string | undefined {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a state file inside a plug-in daemon's socket directory (one holding openlsmd's or lsmd's lock, or
+ * `$LSM_UDS_PATH`, which openlsmd sets for its plugins): a file created there could take the name of another
+ * plugin's socket. Symbolic links are resolved first, so a link elsewhere that points there is refused too.
+ */
+export function refuseSocketDirectory(file: string, env: NodeJS.ProcessEnv): void {
+  const dir = realDirectory(path.dirname(file));
+  if (dir === undefined) return; // a missing directory is reported when the file is created
+  const udsPath = env.LSM_UDS_PATH ? realDirectory(env.LSM_UDS_PATH) : undefined;
+  const inUds = udsPath !== undefined && (dir === udsPath || dir.startsWith(`${udsPath}${path.sep}`));
+  if (inUds || SOCKET_DIR_MARKERS.some((marker) => existsSync(path.join(dir, marker)))) {
+    throw new LsmError(
+      ErrorNumber.INVALID_ARGUMENT,
+      `The simulator state file ${describeForMessage(file)} is inside the plug-in socket directory ${describeForMessage(inUds ? udsPath : dir)}: choose a state file elsewhere`,
+    );
+  }
+}
+
 function incompatible(file: string): LsmError {
   return new LsmError(
     ErrorNumber.INVALID_ARGUMENT,
@@ -53,8 +79,12 @@ function incompatible(file: string): LsmError {
   );
 }
 
-/** Translates SQLite's failures into lsm errors a person can act on. */
-export function translateSqliteError(err: unknown, file: string): unknown {
+/**
+ * Translates SQLite's failures into lsm errors a person can act on (never a bare SqliteError, whose stack would
+ * reach the user as PLUGIN_BUG). While opening, a failure SQLite has no better word for means the path names
+ * something that cannot hold a database (`/proc/self/mem`, a device): the user chose it, so INVALID_ARGUMENT.
+ */
+export function translateSqliteError(err: unknown, file: string, opening = false): unknown {
   if (err instanceof LsmError || !(err instanceof Database.SqliteError)) return err;
   const code = err.code;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
@@ -65,7 +95,13 @@ export function translateSqliteError(err: unknown, file: string): unknown {
     return new LsmError(ErrorNumber.PERMISSION_DENIED, `Cannot write the simulator state file ${file}: ${err.message}`);
   }
   if (code === 'SQLITE_FULL') return new LsmError(ErrorNumber.NO_MEMORY, `No space left for the simulator state file ${file}`);
-  return err;
+  if (opening) {
+    return new LsmError(
+      ErrorNumber.INVALID_ARGUMENT,
+      `${file} cannot be used as the simulator state file (${err.message}, ${code}); name another with ?statefile=<path>`,
+    );
+  }
+  return new LsmError(ErrorNumber.PLUGIN_BUG, `The simulator state file ${file} failed: ${err.message} (${code})`);
 }
 
 /** Creates `file` with mode 0600 unless it exists; refuses a symbolic link or someone else's file. */
@@ -114,7 +150,7 @@ export class SimStore {
     try {
       db = new Database(file, { timeout: Math.max(1, Math.trunc(options.timeoutMs)) });
     } catch (err) {
-      throw translateSqliteError(err, file);
+      throw translateSqliteError(err, file, true);
     }
     const store = new SimStore(file, db);
     try {
@@ -125,7 +161,7 @@ export class SimStore {
       store.#checkFormat();
     } catch (err) {
       db.close();
-      throw translateSqliteError(err, file);
+      throw translateSqliteError(err, file, true);
     }
     return store;
   }
@@ -134,10 +170,15 @@ export class SimStore {
   #checkFormat(): void {
     const format = this.#readFormat();
     if (format === STATE_FORMAT) return;
-    if (format !== undefined) throw incompatible(this.file);
+    if (format !== undefined && !Object.hasOwn(MIGRATIONS, format)) throw incompatible(this.file);
     this.write(() => {
-      // Re-checked under the write lock: another process may have seeded the file meanwhile.
-      const now = this.#readFormat();
+      // Re-checked under the write lock: another process may have seeded or upgraded the file meanwhile.
+      let now = this.#readFormat();
+      for (let step = MIGRATIONS[now ?? '']; now !== undefined && step !== undefined; step = MIGRATIONS[now]) {
+        this.#db.exec(step.sql);
+        this.run("UPDATE meta SET value = ? WHERE key = 'format'", step.next);
+        now = step.next;
+      }
       if (now === STATE_FORMAT) return;
       if (now !== undefined) throw incompatible(this.file);
       this.#db.exec(SCHEMA_SQL);

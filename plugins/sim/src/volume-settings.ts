@@ -66,6 +66,8 @@ export function volumeRaidInfo(store: SimStore, volume: Volume): [number, number
 /**
  * Builds a RAID group of FREE disks into a new pool and one volume filling it (synchronous, as in lsm). Disks
  * that are not FREE give DISK_NOT_FREE; a RAID level or strip size the array does not offer gives NO_SUPPORT.
+ * The pool holds volumes only (lsm's simulator gives it ELEMENT_TYPE_VOLUME) and lives as long as the volume:
+ * deleting the volume deletes the pool and frees the disks (see `deleteVolume`).
  */
 export function createRaidVolume(sim: SimContext, name: string, raidType: number, disks: Disk[], stripSize: number): Volume {
   checkName('volume name', name);
@@ -106,14 +108,14 @@ export function createRaidVolume(sim: SimContext, name: string, raidType: number
     const pool = store.run(
       `INSERT INTO pools (name, element_type, unsupported_actions, total_space, free_space, status, status_info,
         raid_type, member_type, parent_pool_id, strip_size) VALUES (?, ?, ?, ?, 0, ?, '', ?, ?, NULL, ?)`,
-      `Pool for volume ${name}`.slice(0, 255), PoolElementType.VOLUME | PoolElementType.VOLUME_FULL,
+      `Pool for volume ${name}`.slice(0, 255), PoolElementType.VOLUME,
       PoolUnsupported.VOLUME_GROW | PoolUnsupported.VOLUME_SHRINK, blocks * BLOCK_SIZE, PoolStatus.OK, raidType,
       PoolMemberType.DISK, strip,
     ).lastInsertRowid;
     for (const rowid of rowids) store.run('UPDATE disks SET status = ?, pool_id = ? WHERE id = ?', DiskStatus.OK, pool, rowid);
     const vol = store.run(
       `INSERT INTO volumes (name, vpd83, block_size, num_of_blocks, admin_state, pool_id, provisioning,
-        write_cache_policy, read_cache_policy, physical_disk_cache) VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?, ?)`,
+        write_cache_policy, read_cache_policy, physical_disk_cache, hw_raid) VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?, ?, 1)`,
       name, randomVpd83(), BLOCK_SIZE, blocks, VolumeAdminState.ENABLED, pool,
       WriteCachePolicy.AUTO, ReadCachePolicy.ENABLED, PhysicalDiskCache.DISABLED,
     ).lastInsertRowid;

@@ -4,7 +4,7 @@
  * the returned job only simulates the time an array would take.
  */
 import {
-  ErrorNumber, LsmError, type Pool, PoolElementType, PoolUnsupported, Provisioning, ReplicationType,
+  DiskStatus, ErrorNumber, LsmError, type Pool, PoolElementType, PoolUnsupported, Provisioning, ReplicationType,
   type BlockRange, type Volume, VolumeAdminState, PhysicalDiskCache, ReadCachePolicy, WriteCachePolicy,
 } from '@openlsm/core';
 import type { SimContext } from './context.js';
@@ -58,13 +58,15 @@ export interface VolumeRow {
   blocks: bigint;
   adminState: number;
   provisioning: number;
+  /** Made by volume_raid_create: the only volume of a pool of its own. */
+  hwRaid: boolean;
 }
 
 /** The volume `id` names (only its id is trusted), or NOT_FOUND_VOLUME. */
 export function loadVolume(store: SimStore, id: string): VolumeRow {
   const rowid = requireId(Ids.volume, id);
   const r = store.get<Record<string, bigint>>(
-    'SELECT pool_id, block_size, num_of_blocks, admin_state, provisioning FROM volumes WHERE id = ?', rowid,
+    'SELECT pool_id, block_size, num_of_blocks, admin_state, provisioning, hw_raid FROM volumes WHERE id = ?', rowid,
   );
   if (!r) throw notFound(Ids.volume, id);
   return {
@@ -74,6 +76,7 @@ export function loadVolume(store: SimStore, id: string): VolumeRow {
     blocks: r.num_of_blocks as bigint,
     adminState: Number(r.admin_state),
     provisioning: Number(r.provisioning),
+    hwRaid: r.hw_raid === 1n,
   };
 }
 
@@ -142,7 +145,14 @@ export function deleteVolume(sim: SimContext, volume: Volume): string {
     }
     store.run('DELETE FROM vol_reps WHERE src_vol_id = ?', v.rowid);
     store.run('DELETE FROM volumes WHERE id = ?', v.rowid);
-    giveSpace(store, v.poolRowid, v.blocks * v.blockSize);
+    if (v.hwRaid) {
+      // A volume made by volume_raid_create takes its RAID group with it, as in lsm's simulator: the pool goes
+      // and its disks are FREE again for the next volume_raid_create.
+      store.run('UPDATE disks SET status = ?, pool_id = NULL WHERE pool_id = ?', DiskStatus.OK | DiskStatus.FREE, v.poolRowid);
+      store.run('DELETE FROM pools WHERE id = ?', v.poolRowid);
+    } else {
+      giveSpace(store, v.poolRowid, v.blocks * v.blockSize);
+    }
     return createJob(sim);
   });
 }

@@ -13,7 +13,7 @@
  * tries again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorNumber, LsmError, parseLsmJson, stringifyLsmJson } from '@openlsm/core';
+import { ErrorNumber, LSM_WIRE_JSON_LIMITS, LsmError, parseLsmJson, stringifyLsmJson } from '@openlsm/core';
 import type { Logger } from '@openlsm/log';
 import type { Dispatcher } from 'undici';
 import request from 'undici/lib/api/api-request.js';
@@ -27,6 +27,11 @@ export const MAX_REQUEST_BYTES = 131072;
 /** Far above any real answer (10,000 volumes are about 1 MiB), low enough that a runaway peer cannot exhaust us. */
 export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
 /** targetd's tarpit (2 s) and a margin. */
+/**
+ * A reply is already bounded by MAX_REPLY_BYTES, which can hold far more values than an lsm message (a listing
+ * of 100,000 volumes is about 500,000); numbers, strings and depth keep lsm's bounds.
+ */
+const REPLY_JSON_LIMITS = { ...LSM_WIRE_JSON_LIMITS, maxValues: MAX_REPLY_BYTES };
 const TARPIT_WAIT_MS = 2200;
 const PATH = '/targetrpc';
 
@@ -171,7 +176,7 @@ export class TargetdRpc {
     if (e?.name !== 'HTTPParserError' || typeof e.data !== 'string') return null;
     let reply: unknown;
     try {
-      reply = parseLsmJson(e.data.trim());
+      reply = parseLsmJson(e.data.trim(), REPLY_JSON_LIMITS);
     } catch {
       return null;
     }
@@ -205,7 +210,7 @@ export class TargetdRpc {
     const at = `targetd at ${this.endpoint.label}`;
     let reply: unknown;
     try {
-      reply = parseLsmJson(text);
+      reply = parseLsmJson(text, REPLY_JSON_LIMITS);
     } catch (err) {
       const detail = (err as Error).message;
       throw new LsmError(ErrorNumber.NETWORK_ERROR, `${at} answered ${method} with ${text.length === 0 ? 'an empty body' : 'something that is not JSON'} (${detail})`);

@@ -74,7 +74,8 @@ describe('lsmcli list', () => {
       sim.json<Record<string, unknown>[]>(['list', '--type', 'disks', '--disk', 'DISK_ID_00003']),
     ]);
     const first = terse.split('\n')[0] ?? '';
-    assert.match(first, /^POOL_ID_00001,Pool 1 +,POOL,VOLUME,FS,SYSTEM_RESERVED,DELTA,2199023255552 +,1649267441664 +,OK,,sim-01$/);
+    // lsm pads an empty column to one blank (reference §11.7: `OK, ,sim-01`).
+    assert.match(first, /^POOL_ID_00001,Pool 1 +,POOL,VOLUME,FS,SYSTEM_RESERVED,DELTA,2199023255552 +,1649267441664 +,OK, ,sim-01$/);
     assert.equal(terse.split('\n').length, 5);
     assert.match(header, /^ID +;Name +;Element Type/);
     assert.match(script, /^-+\nID +\| sim-01 +\nName +\| LSM simulated storage plug-in\n/);
@@ -118,9 +119,13 @@ describe('lsmcli list', () => {
       sim.ok(['-t', '|', 'plugin-info']),
       sim.cli(['job-status', '--job', 'JOB_ID_09999']),
     ]);
+    // lsm prints capabilities as one script-mode block: framed by dashes as wide as its rows (62 for sim).
     const lines = caps.trimEnd().split('\n');
-    assert.match(lines[0] ?? '', /^ACCESS_GROUPS +\| SUPPORTED/);
-    assert.match(lines.at(-1) ?? '', /\| UNSUPPORTED$/);
+    assert.equal(lines[0], '-'.repeat(62));
+    assert.equal(lines.at(-1), '-'.repeat(62));
+    assert.match(lines[1] ?? '', /^ACCESS_GROUPS +\| SUPPORTED {2}$/);
+    assert.match(lines.at(-2) ?? '', /\| UNSUPPORTED$/);
+    assert.ok(lines.every((l) => l.length === 62), 'every row as wide as the frame');
     assert.equal(capsJson.VOLUME_CREATE, true);
     assert.ok(Object.values(capsJson).every((v) => typeof v === 'boolean'));
     assert.ok('VOLUMES_QUICK_SEARCH' in capsJson);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorNumber, LsmError, VolumeCreate } from '@openlsm/core';
 import { Client, listPlugins } from '@openlsm/client';
+import { decodeBody } from '@openlsm/ipc';
 import { daemonEnv, type DaemonEnv, type DaemonProcess, repoRoot } from './daemon-env.js';
 
 async function pluginPid(client: Client): Promise<number> {
@@ -57,7 +58,8 @@ describe('openlsmd sessions', () => {
     const [pool] = await (await env.connect()).pools();
     assert.ok(pool);
     const results = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-      const client = await Client.connect('echo://', { env: env.env, mode: 'daemon' });
+      // A process each, started a few at a time: on a loaded machine the last one can take a while.
+      const client = await Client.connect('echo://', { env: env.env, mode: 'daemon', timeoutMs: 120_000 });
       try {
         const before = await client.volumes();
         const volume = await client.volumeCreate({ pool, volume_name: `vol-${i}`, size_bytes: 1n << 30n });
@@ -149,12 +151,19 @@ describe('openlsmd sessions', () => {
     assert.ok(!daemon.stderr().includes(secret));
   });
 
-  test('a connection speaking neither framing is refused and logged', async () => {
+  test('a connection speaking neither framing is told why in an openlsm error frame, refused and logged', async () => {
     const socket = net.connect({ path: path.join(env.socketDir, 'echo') });
     socket.on('error', () => {});
+    const received: Buffer[] = [];
+    socket.on('data', (c: Buffer) => received.push(c));
     socket.write('GET / HTTP/1.1\r\n\r\n');
     await new Promise((resolve) => socket.once('close', resolve));
-    await daemon.waitForLog((l) => l.message === 'refused connection: unknown framing');
+    const reply = Buffer.concat(received);
+    const answer = decodeBody(reply.subarray(4, 4 + reply.readUInt32BE(0))) as { id: unknown; error: { code: number; message: string } };
+    assert.equal(answer.id, null);
+    assert.equal(answer.error.code, ErrorNumber.TRANSPORT_SERIALIZATION);
+    assert.match(answer.error.message, /Frame of 1195725856 bytes .* exceeds the limit of 67108864 bytes/);
+    await daemon.waitForLog((l) => l.message === 'refused connection' && /exceeds the limit/.test(String(l.reason)));
     assert.equal((await (await env.connect()).systems()).length, 1);
   });
 });

@@ -19,6 +19,8 @@ test('an asynchronous volume_create reports progress and resolves with the volum
   assert.equal(seen.at(-1), 100);
   assert.ok(seen.some((p) => p > 0 && p < 100), `progress seen: ${seen.join(',')}`);
   assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress never goes back');
+  // Each value is pushed by the plugin and then read again by the poll the push wakes: it is reported once.
+  assert.deepEqual([...new Set(seen)], seen, `each value is reported once: ${seen.join(',')}`);
   assert.deepEqual((await client.volumes({ search_key: 'id', search_value: volume.id })).map((v) => v.name), ['slow-400']);
   await client.close();
 });

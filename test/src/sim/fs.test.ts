@@ -114,11 +114,12 @@ test('export_auth, export_fs, exports, export_remove: default and custom paths; 
   const exp = await client.exportFs({ fs_id: fs.id, rw_list: ['10.0.0.1'], root_list: ['10.0.0.1'] });
   assert.match(exp.export_path, /^\/nfs_exp_[0-9a-f]{8}$/);
   assert.deepEqual({ ...exp, export_path: '' }, {
-    id: 'EXP_ID_00001', fs_id: fs.id, export_path: '', auth: 'standard', root: ['10.0.0.1'], rw: ['10.0.0.1'], ro: [],
+    // No auth type given: none recorded (lsm's simulator stores an empty string).
+    id: 'EXP_ID_00001', fs_id: fs.id, export_path: '', auth: '', root: ['10.0.0.1'], rw: ['10.0.0.1'], ro: [],
     anonuid: -1, anongid: -1, options: '', plugin_data: null,
   });
-  const custom = await client.exportFs({ fs_id: fs.id, export_path: '/srv/share one', ro_list: ['host-b', 'host-a'], anon_uid: 65534, anon_gid: 65534, options: 'sync' });
-  assert.deepEqual([custom.export_path, custom.ro, custom.anonuid, custom.options], ['/srv/share one', ['host-b', 'host-a'], 65534, 'sync']);
+  const custom = await client.exportFs({ fs_id: fs.id, export_path: '/srv/share one', ro_list: ['host-b', 'host-a'], anon_uid: 65534, anon_gid: 65534, auth_type: 'standard', options: 'sync' });
+  assert.deepEqual([custom.export_path, custom.ro, custom.anonuid, custom.auth, custom.options], ['/srv/share one', ['host-b', 'host-a'], 65534, 'standard', 'sync']);
   assert.deepEqual(await client.exports(), [exp, custom]);
   assert.deepEqual(await client.exports({ search_key: 'id', search_value: custom.id }), [custom]);
   assert.deepEqual(await client.exports({ search_key: 'fs_id', search_value: fs.id }), [exp, custom]);

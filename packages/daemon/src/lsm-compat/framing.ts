@@ -1,6 +1,11 @@
 /**
  * lsm's framing: 10 ASCII decimal digits giving the payload's length in bytes, then the payload (one JSON
  * document). The reader checks the header before buffering anything, so a peer announcing 9 GB costs nothing.
+ *
+ * A payload that fits in the chunk that carries it is returned as a view of that chunk; a longer one is
+ * assembled in one buffer of its own as its bytes arrive, so the socket's 64 KiB read buffers are released at
+ * once (holding thousands of them fragments the heap, and the memory never goes back to the system) and the
+ * finished payload can be handed to a worker thread without a copy.
  */
 import { ErrorNumber, LsmError } from '@openlsm/core';
 
@@ -17,55 +22,83 @@ export function encodeLsmFrame(json: string): Buffer {
   return frame;
 }
 
-/** Accumulates bytes and yields complete payloads as UTF-8 text. */
+/** Accumulates bytes and yields complete payloads. */
 export class LsmFrameReader {
   readonly #maxPayload: number;
-  #chunks: Buffer[] = [];
-  #buffered = 0;
-  #expected = -1;
+  readonly #header = Buffer.alloc(LSM_HEADER_BYTES);
+  #headerBytes = 0;
+  /** The payload being assembled (allocated once its length is known), and how much of it has arrived. */
+  #payload: Buffer | undefined;
+  #filled = 0;
 
   constructor(maxPayload = DEFAULT_MAX_LSM_PAYLOAD) {
     this.#maxPayload = maxPayload;
+  }
+
+  /** Bytes held for the frame in progress (header included). */
+  get pending(): number {
+    return this.#headerBytes + this.#filled;
   }
 
   /**
    * Feeds a chunk; returns the payloads it completed. Throws TRANSPORT_SERIALIZATION for a header that is not
    * 10 digits or announces an empty or oversized payload: the stream cannot be resynchronised after that.
    */
-  push(chunk: Buffer): string[] {
-    if (chunk.length === 0) return [];
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    const out: string[] = [];
-    for (;;) {
-      if (this.#expected < 0) {
-        if (this.#buffered < LSM_HEADER_BYTES) break;
-        const head = this.#take(LSM_HEADER_BYTES);
-        for (const byte of head) {
-          if (byte < 0x30 || byte > 0x39) {
-            throw new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `Invalid message header ${JSON.stringify(head.toString('latin1'))}: expected 10 decimal digits`);
-          }
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.#payload === undefined) {
+        const take = Math.min(LSM_HEADER_BYTES - this.#headerBytes, chunk.length - at);
+        chunk.copy(this.#header, this.#headerBytes, at, at + take);
+        this.#headerBytes += take;
+        at += take;
+        if (this.#headerBytes < LSM_HEADER_BYTES) break;
+        const size = this.#checkHeader();
+        const available = chunk.length - at;
+        if (available >= size) {
+          out.push(chunk.subarray(at, at + size));
+          at += size;
+          this.#headerBytes = 0;
+          continue;
         }
-        const size = Number(head.toString('latin1'));
-        if (size === 0) throw new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, 'Empty message');
-        if (size > this.#maxPayload) {
-          throw new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `Message of ${size} bytes exceeds the limit of ${this.#maxPayload} bytes`);
-        }
-        this.#expected = size;
+        this.#payload = Buffer.allocUnsafeSlow(size);
+        this.#filled = 0;
       }
-      if (this.#buffered < this.#expected) break;
-      out.push(this.#take(this.#expected).toString('utf8'));
-      this.#expected = -1;
+      const payload = this.#payload;
+      const take = Math.min(payload.length - this.#filled, chunk.length - at);
+      chunk.copy(payload, this.#filled, at, at + take);
+      this.#filled += take;
+      at += take;
+      if (this.#filled === payload.length) {
+        out.push(payload);
+        this.#payload = undefined;
+        this.#filled = 0;
+        this.#headerBytes = 0;
+      }
     }
     return out;
   }
 
-  #take(n: number): Buffer {
-    const joined = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
-    const out = joined.subarray(0, n);
-    const rest = joined.subarray(n);
-    this.#chunks = rest.length > 0 ? [rest] : [];
-    this.#buffered -= n;
-    return out;
+  /** Drops the frame in progress (the connection is closing), so its memory can be reclaimed. */
+  discard(): void {
+    this.#payload = undefined;
+    this.#filled = 0;
+    this.#headerBytes = 0;
+  }
+
+  #checkHeader(): number {
+    const head = this.#header;
+    for (const byte of head) {
+      if (byte < 0x30 || byte > 0x39) {
+        throw new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `Invalid message header ${JSON.stringify(head.toString('latin1'))}: expected 10 decimal digits`);
+      }
+    }
+    const size = Number(head.toString('latin1'));
+    if (size === 0) throw new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, 'Empty message');
+    if (size > this.#maxPayload) {
+      throw new LsmError(ErrorNumber.TRANSPORT_SERIALIZATION, `Message of ${size} bytes exceeds the limit of ${this.#maxPayload} bytes`);
+    }
+    return size;
   }
 }
