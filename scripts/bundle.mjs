@@ -21,6 +21,7 @@ const targets = [
   { entry: 'plugins/sim/dist/main.js', name: 'sim_lsmplugin', split: false },
   { entry: 'plugins/tgt/dist/main.js', name: 'tgt_lsmplugin', split: false },
   { entry: 'plugins/targetd/dist/main.js', name: 'targetd_lsmplugin', split: false },
+  { entry: 'plugins/lio/dist/main.js', name: 'lio_lsmplugin', split: false },
   { entry: 'cli/dist/main.js', name: 'lsmcli', split: false, cjs: true },
 ];
 

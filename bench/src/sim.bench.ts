@@ -18,15 +18,9 @@ import { Client, findPluginExecutable } from '@openlsm/client';
 import type { Pool } from '@openlsm/core';
 import { SimStore } from '@openlsm/plugin-sim';
 import { timeStartup } from './startup.js';
-import { median } from './stats.js';
+import { median, timed } from './stats.js';
 
 const MiB = 1n << 20n;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const value = await fn();
-  return [performance.now() - start, value];
-}
 
 /** Inserts volumes `from..to-1` in one transaction, with the pool accounting `volume_create` does. */
 function insertDirect(file: string, from: number, to: number): void {

@@ -28,18 +28,12 @@ import { startTargetdServer, type TargetdServer } from '@openlsm/test/targetd-se
 import { makeTestCa } from '@openlsm/test/test-ca';
 import { Pool as HttpPool } from 'undici';
 import { timeStartup } from './startup.js';
-import { median, percentile } from './stats.js';
+import { median, percentile, timed } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const lsmcliBin = path.resolve(here, '../../cli/bin/lsmcli.js');
 const MiB = 1n << 20n;
 const THIN = 'vg-targetd-thin/thin_pool';
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const value = await fn();
-  return [performance.now() - start, value];
-}
 
 function runLsmcli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {

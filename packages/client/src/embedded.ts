@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type net from 'node:net';
 import { ErrorNumber, LsmError } from '@openlsm/core';
+import { SESSION_HOST_ENV } from '@openlsm/ipc';
 
 export interface EmbeddedPlugin {
   socket: net.Socket;
@@ -59,9 +60,12 @@ async function within(settled: Promise<void>, ms: number): Promise<void> {
 export function spawnPlugin(executable: string, env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedPlugin> {
   return new Promise((resolve, reject) => {
     // libuv creates 'pipe' stdio entries as AF_UNIX socket pairs, which is exactly lsm's transport.
+    // openlsmd's offer to host many sessions is for the processes it starts; a plugin this client starts serves
+    // this one session, in plain framing, whatever the caller's environment says.
+    const { [SESSION_HOST_ENV]: _offer, ...pluginEnv } = env;
     const child = spawn(executable, [String(PLUGIN_FD)], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env,
+      env: pluginEnv,
       shell: false,
     });
     const name = executable.split('/').pop() ?? executable;

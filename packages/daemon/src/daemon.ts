@@ -12,6 +12,7 @@ import type { Logger } from '@openlsm/log';
 import { lookupGroup, lookupUser } from './accounts.js';
 import { BufferBudget } from './budget.js';
 import { type DaemonConfig, DEFAULT_PLUGIN_SETTINGS, type PluginSettings } from './config.js';
+import { declaresRoot } from './declaration.js';
 import { makeDirectories, secureSocketDirectory } from './directories.js';
 import { discoverPlugins } from './discovery.js';
 import { closeListener, fileIdentity, listenPluginSocket, removeStaleSockets, SocketWatch } from './listener.js';
@@ -226,7 +227,9 @@ export class Daemon {
 
   async #add(name: string, executable: string): Promise<void> {
     const config = this.#config;
-    const settings = config.plugins[name] ?? DEFAULT_PLUGIN_SETTINGS;
+    const configured = config.plugins[name] ?? DEFAULT_PLUGIN_SETTINGS;
+    // A plugin may declare in its package that it needs root (lio does); allow_plugin_root still decides.
+    const settings = !configured.requireRoot && declaresRoot(executable) ? { ...configured, requireRoot: true } : configured;
     const identity = pluginIdentity(config, settings, process.getuid?.());
     const rootByChoice = identity.runsAsRoot && config.allowPluginRoot && settings.requireRoot;
     if (identity.runsAsRoot && !rootByChoice && !this.#warnedUser) {
@@ -272,7 +275,7 @@ export class Daemon {
   #signature(name: string, executable: string): string {
     const c = this.#config;
     return JSON.stringify([
-      executable, c.plugins[name] ?? DEFAULT_PLUGIN_SETTINGS, c.socketMode, c.socketGroup, c.user, c.group, c.allowPluginRoot,
+      executable, declaresRoot(executable), c.plugins[name] ?? DEFAULT_PLUGIN_SETTINGS, c.socketMode, c.socketGroup, c.user, c.group, c.allowPluginRoot,
       c.warmProcesses, c.maxWarmProcesses, c.maxSessions,
     ]);
   }

@@ -116,7 +116,11 @@ async function main(): Promise<number> {
   // A bug in one session must not take every other client down: log it and go on.
   process.on('uncaughtException', (err) => log.error('uncaught exception', { error: err.message, stack: err.stack }));
   process.on('unhandledRejection', (err) => log.error('unhandled rejection', { error: String(err) }));
+  // With no plug-in installed yet there is no socket to keep Node running, but the daemon must wait for the
+  // SIGHUP that finds them (a package installed after the daemon started): hold the process open until it stops.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   await stop;
+  clearInterval(keepAlive);
   await log.flush();
   return 0;
 }

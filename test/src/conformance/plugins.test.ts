@@ -6,11 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { lockFileFor } from '@openlsm/plugin-lio';
 import { leftovers, passwordFile, pluginDir, pluginTestJson, scratch } from './conformance-env.js';
 import { tgtEnv } from '../tgt/tgt-env.js';
+import { emulationUnavailable, mountEmulatedConfigfs } from '../fixtures/configfs/index.js';
 import { startTargetdServer } from '../fixtures/targetd/index.js';
 import { makeTestCa } from '../fixtures/test-ca.js';
 
@@ -99,6 +102,25 @@ const TARGETS: Target[] = [
       return { uri: tgt.uri, env: { ...baseEnv(dir), LSM_UDS_PATH: tgt.env.LSM_UDS_PATH }, stop: () => tgt.cleanup() };
     },
     mustPass: ['session.unregister', 'volume_create', 'volume_delete', 'volume_resize', 'volume_mask', 'volume_mask.is_masked', 'access_group_create.iscsi', 'access_group_initiator.iscsi'],
+  },
+  {
+    name: 'lio (on the configfs emulation)',
+    async serve(dir) {
+      assert.equal(emulationUnavailable(), undefined, 'lio runs on the configfs emulation here');
+      const cfs = await mountEmulatedConfigfs();
+      const images = path.join(dir, 'images');
+      mkdirSync(images);
+      writeFileSync(path.join(dir, 'lio.yaml'), `target_iqn: iqn.2003-01.org.example.test:conformance\nportals: ["127.0.0.1:3260"]\npools:\n  images: { directory: ${images} }\n`);
+      return {
+        uri: `lio://?configfs=${cfs.root}&config=${path.join(dir, 'lio.yaml')}&saveconfig=${path.join(dir, 'saveconfig.json')}`,
+        env: baseEnv(dir),
+        async stop() {
+          await cfs.unmount();
+          rmSync(lockFileFor(cfs.root), { force: true });
+        },
+      };
+    },
+    mustPass: ['session.unregister', 'target_ports', 'volume_create', 'volume_delete', 'volume_resize', 'volume_replicate.copy', 'volume_mask', 'volume_mask.is_masked', 'access_group_create.iscsi', 'access_group_initiator.iscsi'],
   },
   {
     name: 'python (written from docs/protocol.md)',

@@ -39,6 +39,22 @@ describe('openlsmd lifecycle', () => {
     }
   });
 
+  test('with no plugin installed it keeps running (a warning), and SIGHUP then serves the first one', async () => {
+    const env = daemonEnv({ plugins: [] });
+    try {
+      const daemon = await env.start();
+      assert.ok(daemon.logs.some((l) => l.level === 'warn' && l.message === 'no plug-ins found'));
+      await sleep(500);
+      assert.equal(daemon.child.exitCode, null, `openlsmd exited: ${daemon.stderr()}`);
+      env.addPlugin('echo', echoPluginPath);
+      daemon.child.kill('SIGHUP');
+      await daemon.waitForLog((l) => l.message === 'plug-ins reloaded');
+      assert.equal((await (await env.connect('echo://')).systems()).length, 1);
+    } finally {
+      await env.cleanup();
+    }
+  });
+
   test('max_sessions refuses extra clients; SIGHUP applies changed settings without cutting sessions', async () => {
     const env = daemonEnv({ config: 'exit_grace_ms: 500\nplugins:\n  echo: { max_sessions: 1 }\n' });
     try {

@@ -85,4 +85,17 @@ describe('many sessions in one plugin process', () => {
       assert.equal((await (await env.connect(uri)).systems()).length, 1);
     });
   });
+
+  test('a plugin a client starts itself serves one plain session, even if the client\'s environment offers more', async () => {
+    const env = daemonEnv({ plugins: [] });
+    try {
+      const client = await Client.connect(`sim://?statefile=${encodeURIComponent(path.join(env.dir, 'embedded.sqlite3'))}`, {
+        mode: 'embedded', env: { ...env.env, OPENLSM_SESSION_HOST: '8' },
+      });
+      assert.equal((await client.systems()).length, 1);
+      await client.close();
+    } finally {
+      await env.cleanup();
+    }
+  });
 });

@@ -1,0 +1,15 @@
+/**
+ * @openlsm/plugin-lio: `lio://`, the Linux kernel's iSCSI target (LIO) on this machine, through configfs. Run as
+ * the `lio_lsmplugin` executable; `openlsm-lio restore` puts saveconfig.json back at boot. The exports are for
+ * embedding and for tests.
+ */
+export { LioPlugin, LIO_CAPABILITIES } from './plugin.js';
+export { loadConfig, lockFileFor, defaultSaveconfig, defaultTargetIqn, type LioConfig, type PoolConfig } from './config.js';
+export { LioSession } from './session.js';
+export { ConfigfsTree } from './configfs/tree.js';
+export { checkKernel, REAL_CONFIGFS } from './kernel.js';
+export { formatSaveConfig, parseSaveConfig, type SaveConfig } from './saveconfig/format.js';
+export { buildSaveConfig } from './saveconfig/update.js';
+export { restoreSaveConfig, clearTree } from './saveconfig/restore.js';
+export { scanStorageObjects } from './configfs/backstores.js';
+export { vpd83FromSerial, SYSTEM_ID } from './lsm/ids.js';
