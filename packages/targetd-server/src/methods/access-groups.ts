@@ -13,7 +13,7 @@ import { InitiatorType, type AccessGroup } from '@openlsm/core';
 import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { lun, nullable, optional, string } from '../params.js';
 import { type BackendView, iscsiName, isStandalone } from '../view.js';
-import { allMasks, deleteGroup, groupMasks, mask, unmask, withMasking } from './masks.js';
+import { allMasks, checkBackendLun, deleteGroup, groupMasks, mask, unmask, withMasking } from './masks.js';
 import { checkName, method, type MethodTable } from './method.js';
 
 function iscsiOnly(initType: string): void {
@@ -112,6 +112,7 @@ export const accessGroupMethods: MethodTable = {
       if (h_lun_id !== null) {
         const holder = volumes.find((v) => luns.get(v.id) === h_lun_id);
         if (holder) throw new TargetdError(TargetdCode.GENERIC, `Host LUN id ${h_lun_id} is already used in access group ${nameForMessage(ag_name)} by volume ${nameForMessage(holder.name)}`);
+        checkBackendLun(view, group, h_lun_id, `access group ${nameForMessage(ag_name)}`);
       }
       const n = h_lun_id ?? view.state.luns.lowestFree(group.id);
       if (n === undefined) throw new TargetdError(TargetdCode.NO_FREE_HOST_LUN_ID, `No free host LUN id in access group ${nameForMessage(ag_name)}: 0 to 255 are all used`);

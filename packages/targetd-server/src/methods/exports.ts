@@ -13,7 +13,7 @@ import { Capability, InitiatorType, sizeBytes } from '@openlsm/core';
 import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { boolean, lun, nullable, optional, string } from '../params.js';
 import { iscsiName, isStandalone } from '../view.js';
-import { allMasks, groupMasks, mask, unmask, withMasking } from './masks.js';
+import { allMasks, checkBackendLun, groupMasks, mask, unmask, withMasking } from './masks.js';
 import { method, type MethodTable } from './method.js';
 
 /** One CHAP direction: both values, or neither (targetd clears both when either is null or empty). */
@@ -51,9 +51,11 @@ export const exportMethods: MethodTable = {
         }
         const holder = volumes.find((v) => luns.get(v.id) === args.lun);
         if (holder) throw new TargetdError(TargetdCode.GENERIC, `LUN ${args.lun} of ${initiator} is already used by volume ${nameForMessage(holder.name)}`);
+        checkBackendLun(view, owner, args.lun, initiator);
         await mask(view, owner, volume, args.lun);
         return null;
       }
+      checkBackendLun(view, undefined, args.lun, initiator);
       const group = await asTargetd('export', () => view.call((c, o) => c.accessGroupCreate({
         name: initiator, init_id: initiator, init_type: InitiatorType.ISCSI_IQN, system: view.state.system,
       }, o)));

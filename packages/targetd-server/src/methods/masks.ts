@@ -4,7 +4,7 @@
  * together with the masks it numbers.
  */
 import type { AccessGroup, Volume } from '@openlsm/core';
-import { asTargetd } from '../errors.js';
+import { asTargetd, TargetdCode, TargetdError } from '../errors.js';
 import { type BackendView, type GroupIndex, MASKING } from '../view.js';
 
 export interface MaskEntry {
@@ -33,6 +33,32 @@ export async function groupMasks(view: BackendView, group: AccessGroup): Promise
   const volumes = await view.maskedTo(group);
   const luns = (await view.state.luns.reconcile(new Map([[group.id, volumes.map((v) => v.id)]]), false)).get(group.id) ?? new Map<string, number>();
   return { volumes, luns };
+}
+
+/**
+ * Backends that number a group's masks themselves, lowest free first in mask order, whatever the caller
+ * wanted: lio:// (the mapped LUN it makes is the lowest number free in every member's ACL).
+ */
+const LUN_NUMBERING_SCHEMES = new Set(['lio:']);
+
+/**
+ * Refuses a LUN number the backend would not give. lsm's API has no host LUN id, so on a backend that numbers
+ * masks itself an explicit number other than its next one would be recorded and shown while initiators see
+ * another: a client that trusts it (the Kubernetes provisioner) would attach the wrong volume. The server's
+ * table follows the backend's numbering as long as masks are made through it, so its lowest free number is the
+ * one the backend gives. `group` undefined: the initiator has no mask yet, so the backend gives 0.
+ */
+export function checkBackendLun(view: BackendView, group: AccessGroup | undefined, lun: number, to: string): void {
+  let scheme: string;
+  try {
+    scheme = new URL(view.state.config.backend).protocol;
+  } catch {
+    return;
+  }
+  if (!LUN_NUMBERING_SCHEMES.has(scheme)) return;
+  const next = group ? view.state.luns.lowestFree(group.id) : 0;
+  if (next === undefined || lun === next) return;
+  throw new TargetdError(TargetdCode.GENERIC, `LUN ${lun} cannot be given to ${to}: the backend (${scheme}//) numbers LUNs itself and would map this volume as LUN ${next}; ask for LUN ${next}`);
 }
 
 /** Masks `volume` to `group` as LUN `lun` and records the number. */
