@@ -9,16 +9,34 @@
  * maps that one member alone, which lsm's model cannot hold); initiator names are compared case-insensitively;
  * the same volume is never exported twice to one initiator under two LUN numbers.
  */
-import { Capability, InitiatorType, sizeBytes } from '@openlsm/core';
-import { asTargetd, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
+import { type AccessGroup, Capability, ErrorNumber, InitiatorType, LsmError, sizeBytes } from '@openlsm/core';
+import { asTargetd, fromLsmError, nameForMessage, TargetdCode, TargetdError } from '../errors.js';
 import { boolean, lun, nullable, optional, string } from '../params.js';
-import { iscsiName, isStandalone } from '../view.js';
+import { type BackendView, iscsiName, isStandalone } from '../view.js';
 import { allMasks, checkBackendLun, groupMasks, mask, unmask, withMasking } from './masks.js';
 import { method, type MethodTable } from './method.js';
 
 /** One CHAP direction: both values, or neither (targetd clears both when either is null or empty). */
 function chapPair(user: string | null, password: string | null): [string | null, string | null] {
   return user && password ? [user, password] : [null, null];
+}
+
+/**
+ * Creates `initiator`'s standalone group (targetd's NodeACL without a group) and runs `fn` with it; if `fn`
+ * fails the group is deleted again, so no initiator is left behind half-made. Runs under the MASKING lock.
+ */
+async function withStandalone(view: BackendView, initiator: string, what: string, fn: (group: AccessGroup) => Promise<void>): Promise<void> {
+  const group = await asTargetd('export', () => view.call((c, o) => c.accessGroupCreate({
+    name: initiator, init_id: initiator, init_type: InitiatorType.ISCSI_IQN, system: view.state.system,
+  }, o)));
+  try {
+    await fn(group);
+  } catch (err) {
+    await asTargetd('export', () => view.call((c, o) => c.accessGroupDelete({ access_group: group }, o))).catch((e: Error) => {
+      view.state.log.error(`${what}: cannot remove the initiator group it created`, { group: group.id, error: e.message });
+    });
+    throw err;
+  }
 }
 
 export const exportMethods: MethodTable = {
@@ -56,18 +74,8 @@ export const exportMethods: MethodTable = {
         return null;
       }
       checkBackendLun(view, undefined, args.lun, initiator);
-      const group = await asTargetd('export', () => view.call((c, o) => c.accessGroupCreate({
-        name: initiator, init_id: initiator, init_type: InitiatorType.ISCSI_IQN, system: view.state.system,
-      }, o)));
-      try {
-        await mask(view, group, volume, args.lun);
-      } catch (err) {
-        // No initiator left behind without its export.
-        await asTargetd('export', () => view.call((c, o) => c.accessGroupDelete({ access_group: group }, o))).catch((e: Error) => {
-          view.state.log.error('export_create: cannot remove the initiator group after the mask failed', { group: group.id, error: e.message });
-        });
-        throw err;
-      }
+      // No initiator left behind without its export.
+      await withStandalone(view, initiator, 'export_create', (group) => mask(view, group, volume, args.lun));
       return null;
     });
   }),
@@ -108,9 +116,21 @@ export const exportMethods: MethodTable = {
     if (!view.supports(Capability.VOLUME_ISCSI_CHAP_AUTHENTICATION)) throw new TargetdError(TargetdCode.NO_SUPPORT, 'The backend does not support iSCSI CHAP authentication');
     const [inUser, inPass] = chapPair(args.in_user, args.in_pass);
     const [outUser, outPass] = chapPair(args.out_user, args.out_pass);
-    await asTargetd('export', () => view.call((c, o) => c.iscsiChapAuth({
+    const setAuth = () => view.call((c, o) => c.iscsiChapAuth({
       init_id: initiator, in_user: inUser, in_password: inPass, out_user: outUser, out_password: outPass,
-    }, o)));
-    return null;
+    }, o));
+    try {
+      await setAuth();
+      return null;
+    } catch (err) {
+      if (!(err instanceof LsmError && err.code === ErrorNumber.NOT_FOUND_ACCESS_GROUP)) throw err instanceof LsmError ? fromLsmError(err, 'export') : err;
+    }
+    // The backend keeps CHAP on an initiator's ACL and this one has none (lio://): targetd creates the ACL,
+    // so the initiator gets its standalone group, removed again if the CHAP still fails.
+    return withMasking(view, async () => {
+      if ((await view.groups()).owner.has(initiator)) await asTargetd('export', setAuth);
+      else await withStandalone(view, initiator, 'initiator_set_auth', async () => { await asTargetd('export', setAuth); });
+      return null;
+    });
   }),
 };
