@@ -45,7 +45,7 @@ export interface WorkflowBackend {
   create(): Promise<BackendArray>;
 }
 
-const sim: WorkflowBackend = {
+export const SIM_BACKEND: WorkflowBackend = {
   name: 'sim',
   skip: undefined,
   choosesLuns: false,
@@ -88,7 +88,7 @@ function lioInspector(root: string): BackendInspector {
   };
 }
 
-const lio: WorkflowBackend = {
+export const LIO_BACKEND: WorkflowBackend = {
   name: 'lio',
   skip: emulationUnavailable(),
   choosesLuns: true,
@@ -101,5 +101,3 @@ const lio: WorkflowBackend = {
     };
   },
 };
-
-export const WORKFLOW_BACKENDS: readonly WorkflowBackend[] = [sim, lio];
