@@ -9,6 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -228,5 +230,38 @@ describe('openlsm-migrate tgt-to-lio', { skip: tgtdUnavailable() }, () => {
       await lio.cfs.clearFailure();
       assert.deepEqual(lioState(lio), before, `call ${nth} failing leaves nothing behind`);
     }
+  });
+});
+
+describe('openlsm-migrate: bad arguments and a bad tgtd', () => {
+  test('usage errors exit 2 and say what is wrong', async () => {
+    for (const [argv, why] of [[[], /no command/], [['lio-to-tgt'], /unknown command "lio-to-tgt"/], [['tgt-to-lio', '--bogus'], /Unknown option '--bogus'/],
+      [['tgt-to-lio', '--portal', '127.0.0.1:3260', '--no-portals'], /exclude each other/]] as const) {
+      const r = await runNode(MIGRATE, argv);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, why);
+      assert.ok(!r.stderr.includes('    at '), 'no stack trace');
+    }
+    const help = await runNode(MIGRATE, ['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /usage: openlsm-migrate tgt-to-lio/);
+  });
+
+  test('no tgtd on the socket, or a peer answering garbage: exit 4 with the reason, nothing else touched', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlsm-migrate-peer-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const lioArgs = ['--configfs', path.join(dir, 'no-configfs'), '--saveconfig', path.join(dir, 'saveconfig.json')];
+    const absent = await runNode(MIGRATE, ['tgt-to-lio', '--tgt-socket', path.join(dir, 'none.sock'), '--targets-conf', '/dev/null', ...lioArgs]);
+    assert.equal(absent.code, 4, absent.stderr);
+    assert.match(absent.stderr, /tgtd is not running: nothing answers on its management socket/);
+    const sock = path.join(dir, 'garbage.sock');
+    const server = net.createServer((c) => c.end(Buffer.from('\xff\xff\xff\x7f this is not tgtd', 'latin1')));
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    t.after(() => server.close());
+    const garbage = await runNode(MIGRATE, ['tgt-to-lio', '--tgt-socket', sock, '--targets-conf', '/dev/null', ...lioArgs]);
+    assert.equal(garbage.code, 4, garbage.stderr);
+    assert.match(garbage.stderr, /TRANSPORT_SERIALIZATION|announces \d+ bytes|is .* tgtd's management socket/);
+    assert.ok(!garbage.stderr.includes('    at '), 'no stack trace');
+    assert.equal(fs.existsSync(path.join(dir, 'saveconfig.json')), false);
   });
 });
