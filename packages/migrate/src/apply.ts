@@ -7,7 +7,8 @@
  */
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import {
-  buildSaveConfig, type LioSession, readBackingPath, removeStorageObject, type SaveConfig, scanStorageObjects, soKey,
+  buildSaveConfig, type ConfigfsTree, infoValue, type LioSession, readBackingPath, removeStorageObject, type SaveConfig, scanStorageObjects, soKey,
+  type StorageObjectDump, type StorageObjectRef,
 } from '@openlsm/plugin-lio';
 import type { LioInventory, Plan } from './plan.js';
 
@@ -29,6 +30,14 @@ export function lioInventory(session: LioSession): Promise<LioInventory> {
     }
     return { targets, objects, devices };
   });
+}
+
+/** What the migration sets on a storage object, read back: backing path, serial, and a file's size. */
+function readObject(tree: ConfigfsTree, so: StorageObjectRef): StorageObjectDump {
+  const serial = tree.read(`${so.path}/wwn/vpd_unit_serial`);
+  const out: StorageObjectDump = { name: so.name, plugin: so.plugin, alua_tpgs: [], dev: readBackingPath(tree, so), wwn: serial.slice(serial.indexOf(':') + 1).trim() };
+  if (so.plugin === 'fileio') out.size = Number(infoValue(tree.read(`${so.path}/info`), 'Size') ?? -1);
+  return out;
 }
 
 /** The part of a saveconfig document the migration decides, in a stable order, to compare plan and tree. */
@@ -104,7 +113,10 @@ export async function applyPlan(session: LioSession, plan: Plan, options: ApplyO
       change.journal.undo(`disable ${tpg}`, () => tree.write(`${tpg}/enable`, '0'));
     }
     options.afterRestore?.();
-    const now = await buildSaveConfig(tree, change.scan().objects, session.readSaveConfig(), change.touched);
+    // The targets as lio's writer dumps them; the storage objects by what the migration set (a full dump of an
+    // object reads some 85 attributes, and the session's save after this reads them anyway).
+    const now = await buildSaveConfig(tree, [], session.readSaveConfig(), change.touched);
+    now.storage_objects = change.scan().objects.filter((so) => keys.has(soKey(so))).map((so) => readObject(tree, so));
     const want = projection(plan.saveconfig, iqns, keys);
     const got = projection(now, iqns, keys);
     if (JSON.stringify(want) !== JSON.stringify(got)) {

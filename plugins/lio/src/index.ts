@@ -11,7 +11,7 @@ export { checkKernel, REAL_CONFIGFS } from './kernel.js';
 export { formatSaveConfig, parseSaveConfig, type SaveConfig, type NodeAclDump, type StorageObjectDump, type TargetDump } from './saveconfig/format.js';
 export { buildSaveConfig } from './saveconfig/update.js';
 export { restoreSaveConfig, clearTree } from './saveconfig/restore.js';
-export { scanStorageObjects, removeStorageObject, readBackingPath, soKey, type StorageObjectRef } from './configfs/backstores.js';
+export { scanStorageObjects, removeStorageObject, readBackingPath, infoValue, soKey, type StorageObjectRef } from './configfs/backstores.js';
 export {
   normalizeIscsiName, validateFileioPath, validateChapValue, validateVolumeName, isTagName, parsePortal, portalDir, type Portal,
 } from './configfs/names.js';
