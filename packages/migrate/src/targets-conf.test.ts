@@ -21,6 +21,11 @@ test('incominguser and outgoinguser lines give secrets; comments and the rest ar
   assert.deepEqual(includes, ['/etc/tgt/conf.d/*.conf']);
 });
 
+test("tgt-admin --dump's placeholder is no secret: the account stays unknown", () => {
+  const { source } = parseTargetsConfText('incominguser nodeuser PLEASE_CORRECT_THE_PASSWORD\n');
+  assert.equal(source.secrets.has('nodeuser'), false);
+});
+
 test('a user given two different secrets is conflicting; the same secret twice is not', () => {
   const { source } = parseTargetsConfText('incominguser a one\nincominguser a one\nincominguser b one\nincominguser b two\n');
   assert.deepEqual([...source.conflicting], ['b']);

@@ -10,6 +10,8 @@ import { ErrorNumber, LsmError } from '@openlsm/core';
 
 const ACCOUNT_RE = /^\s*(incominguser|outgoinguser)\s+(\S+)\s+(\S+)\s*$/i;
 const INCLUDE_RE = /^\s*include\s+(\S+)\s*$/i;
+/** What `tgt-admin --dump` writes for every secret: not a secret, so the account's secret stays unknown. */
+export const DUMP_PLACEHOLDER = 'PLEASE_CORRECT_THE_PASSWORD';
 /** Deeper include chains than this are a loop or a mistake. */
 const MAX_INCLUDE_DEPTH = 8;
 
@@ -38,7 +40,8 @@ export function parseTargetsConfText(text: string, into: SecretSource = emptySec
     const line = raw.replace(/#.*$/, '');
     const account = ACCOUNT_RE.exec(line);
     if (account) {
-      addSecret(into, account[2] as string, account[3] as string);
+      // `tgt-admin --dump` cannot read secrets back from tgtd and writes this in their place.
+      if (account[3] !== DUMP_PLACEHOLDER) addSecret(into, account[2] as string, account[3] as string);
       continue;
     }
     const include = INCLUDE_RE.exec(line);
