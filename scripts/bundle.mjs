@@ -32,6 +32,32 @@ for (const t of targets) {
   }
 }
 
+// lsmcli decodes at most a few hundred kilobytes per command: msgpackr's JavaScript decoder does that in a few ms,
+// while loading its native string extractor (msgpackr-extract, found through node-gyp-build, which loads
+// child_process) costs ~15 ms of every start. Long-lived processes (plugins, openlsmd) keep the native one.
+const msgpackrWithoutNative = {
+  name: 'msgpackr-without-native',
+  setup(b) {
+    b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: path.join(root, 'node_modules/msgpackr/index.js') }));
+  },
+};
+
+// commander loads child_process at the top of its Command class, only to run git-style executable subcommands,
+// which lsmcli has none of; loading it is ~5 ms of each start. lsmcli's bundle gives commander a stand-in that
+// loads it on first use.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (args.importer.includes(`${path.sep}commander${path.sep}`)
+      ? { path: 'lazy-child-process', namespace: 'openlsm-lazy' }
+      : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'openlsm-lazy' }, () => ({
+      contents: "module.exports = { spawn: (...args) => process.getBuiltinModule('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 await Promise.all(targets.map((t) => build({
   entryPoints: { [`${t.name}.bundle`]: path.join(root, t.entry) },
   outdir: path.join(root, path.dirname(t.entry)),
@@ -51,6 +77,7 @@ await Promise.all(targets.map((t) => build({
     : { banner: { js: "import { createRequire as __openlsmRequire } from 'node:module'; const require = __openlsmRequire(import.meta.url);" } }),
   sourcemap: 'linked',
   logLevel: 'warning',
+  plugins: t.cjs ? [msgpackrWithoutNative, lazyChildProcessForCommander] : [],
 })));
 
 // lsmcli's code cache: one warm-up run of a listing (embedded simulator on a throw-away state file) compiles what

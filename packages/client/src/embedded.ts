@@ -5,7 +5,7 @@
  * The plugin's stderr is passed on to ours as it comes, and its last lines are kept: when the plugin dies, the
  * error names its exit code or signal and what it said last, which is usually why.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { ErrorNumber, LsmError } from '@openlsm/core';
 import { SESSION_HOST_ENV } from '@openlsm/ipc';
@@ -63,6 +63,9 @@ export function spawnPlugin(executable: string, env: NodeJS.ProcessEnv = process
     // openlsmd's offer to host many sessions is for the processes it starts; a plugin this client starts serves
     // this one session, in plain framing, whatever the caller's environment says.
     const { [SESSION_HOST_ENV]: _offer, ...pluginEnv } = env;
+    // child_process is loaded here, when a plugin is started, not with the SDK: most lsmcli commands go through
+    // openlsmd and never start one, and loading it costs several ms of every command's start-up.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(executable, [String(PLUGIN_FD)], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env: pluginEnv,

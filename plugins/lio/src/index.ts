@@ -8,8 +8,12 @@ export { loadConfig, lockFileFor, defaultSaveconfig, defaultTargetIqn, type LioC
 export { LioSession } from './session.js';
 export { ConfigfsTree } from './configfs/tree.js';
 export { checkKernel, REAL_CONFIGFS } from './kernel.js';
-export { formatSaveConfig, parseSaveConfig, type SaveConfig } from './saveconfig/format.js';
+export { formatSaveConfig, parseSaveConfig, type SaveConfig, type NodeAclDump, type StorageObjectDump, type TargetDump } from './saveconfig/format.js';
 export { buildSaveConfig } from './saveconfig/update.js';
 export { restoreSaveConfig, clearTree } from './saveconfig/restore.js';
-export { scanStorageObjects } from './configfs/backstores.js';
+export { scanStorageObjects, removeStorageObject, readBackingPath, infoValue, soKey, type StorageObjectRef } from './configfs/backstores.js';
+export {
+  normalizeIscsiName, validateFileioPath, validateChapValue, validateVolumeName, isTagName, parsePortal, portalDir, type Portal,
+} from './configfs/names.js';
+export { MAPPED_LUN_MAX } from './configfs/iscsi.js';
 export { vpd83FromSerial, SYSTEM_ID } from './lsm/ids.js';

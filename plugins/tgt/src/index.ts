@@ -7,6 +7,8 @@ export { TgtdAdmin, type NewLun } from './tgtd/admin.js';
 export { TgtdError, TgtadmErr, isTgtdError, tgtadmMessage } from './tgtd/errors.js';
 export { parseTargets, parseAccounts, parsePortals, isInitiatorNameRule, type TgtdTarget, type TgtdLun, type TgtdNexus, type TgtdPortal } from './tgtd/show.js';
 export * as tgtdPayload from './tgtd/payload.js';
+export { Mode, Op } from './tgtd/wire.js';
+export { targetNameFor } from './naming.js';
 export { TgtPlugin } from './plugin.js';
 export { loadConfig, parseConfig, type TgtConfig, type PoolConfig } from './config.js';
 export { TGT_CAPABILITIES, tgtCapabilities } from './capabilities.js';
