@@ -82,14 +82,21 @@ export function unsetAsEmpty(snapshot: Record<string, string>): Record<string, s
 }
 
 export async function newLio(t: TestContext, options: LioOptions = {}): Promise<Lio> {
+  const lio = await createLio(options);
+  t.after(() => lio.dispose());
+  return lio;
+}
+
+/** A lio:// array as newLio makes it, for callers without a test context: `dispose()` unmounts and removes it. */
+export async function createLio(options: LioOptions = {}): Promise<Lio & { dispose(): Promise<void> }> {
   const cfs = options.configfs ?? await mountEmulatedConfigfs(options.emulator);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openlsm-lio-e2e-'));
-  t.after(async () => {
+  const dispose = async () => {
     if (!options.configfs) await cfs.unmount();
     // The plugin keeps its lock file (removing one races with its next holder); a mount point is never reused.
     fs.rmSync(lockFileFor(cfs.root), { force: true });
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  };
   const images = path.join(dir, 'images');
   const etc = path.join(dir, 'etc');
   fs.mkdirSync(images);
@@ -113,7 +120,7 @@ export async function newLio(t: TestContext, options: LioOptions = {}): Promise<
   };
   const tree = new ConfigfsTree(path.join(cfs.root, 'target'));
   return {
-    cfs, dir, images, etc, uri, saveconfigPath, statePath, cli, ok,
+    cfs, dir, images, etc, uri, saveconfigPath, statePath, cli, ok, dispose,
     json: async <T>(argv: readonly string[]) => JSON.parse(await ok(['-o', 'json', ...argv])) as T,
     saveconfigText: () => fs.readFileSync(saveconfigPath, 'utf8'),
     saveconfig: () => parseSaveConfig(fs.readFileSync(saveconfigPath, 'utf8'), saveconfigPath),
