@@ -61,18 +61,24 @@ export async function listenUnix(path: string, mode: number, onConnection: (sock
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const server = net.createServer(onConnection);
+  const listening = new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  // The socket file is created by bind(), which listen() calls synchronously for a path: the narrow umask (no
+  // moment with a socket others can connect to) is in force for exactly that call. The umask is the whole
+  // process's, so it must not stay narrowed across an await: a file, directory or child process made meanwhile
+  // would get it too.
   const previous = process.umask(0o177);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ path, backlog }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
+    server.listen({ path, backlog });
   } finally {
     process.umask(previous);
   }
+  await listening;
   await fs.chmod(path, mode);
   return server;
 }
