@@ -8,7 +8,7 @@
 // bundle is missing. Native and lazily-loaded packages stay external and are resolved from node_modules.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -38,7 +38,10 @@ for (const t of targets) {
 const msgpackrWithoutNative = {
   name: 'msgpackr-without-native',
   setup(b) {
-    b.onResolve({ filter: /^msgpackr$/ }, () => ({ path: path.join(root, 'node_modules/msgpackr/index.js') }));
+    // The browser/default entry of the hoisted package (its exports map offers no subpath to name it by); where
+    // npm put msgpackr elsewhere, the usual resolution stands and lsmcli is only slower to start.
+    const jsEntry = path.join(root, 'node_modules/msgpackr/index.js');
+    b.onResolve({ filter: /^msgpackr$/ }, () => (existsSync(jsEntry) ? { path: jsEntry } : undefined));
   },
 };
 
